@@ -1,0 +1,110 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { HadafError } from '../core/errors.ts';
+import type { Dialect } from './dialect.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+export interface Store {
+  db: Db;
+  dialect: Dialect;
+  /** Where the data lives, with any password removed: safe to print. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export const defaultDbLocation = './data/hadaf.db';
+
+// int8 (epoch ms, money in minor units, COUNT) and numeric (SUM, AVG) come back
+// from pg as strings; parse them so both dialects return plain numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+/** Opens the database named by `location`: a postgres:// URL or a SQLite file path. */
+export async function openStore(location: string = defaultDbLocation): Promise<Store> {
+  if (/^postgres(ql)?:/i.test(location)) return openPostgres(location);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
+    throw new HadafError(
+      'invalid_input',
+      `Unsupported database URL "${redact(location)}": use a postgres:// URL or a SQLite file path.`,
+      'db',
+    );
+  }
+  return openSqlite(location);
+}
+
+function openSqlite(path: string): Store {
+  const file = path === ':memory:' ? path : resolve(path);
+  if (file !== ':memory:') {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (error) {
+      throw new HadafError(
+        'invalid_input',
+        `Cannot create the folder for the database "${path}": ${(error as Error).message}`,
+        'db',
+      );
+    }
+    if (exists(file) && statSync(file).isDirectory()) {
+      throw new HadafError('invalid_input', `"${path}" is a folder, not a database file.`, 'db');
+    }
+  }
+  let connection: SQLite.Database;
+  try {
+    connection = new SQLite(file);
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('synchronous = NORMAL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('busy_timeout = 10000');
+    connection.pragma('mmap_size = 1073741824');
+  } catch (error) {
+    throw new HadafError(
+      'invalid_input',
+      `Cannot open the SQLite database "${path}": ${(error as Error).message}`,
+      'db',
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string): Promise<Store> {
+  try {
+    new URL(url);
+  } catch {
+    throw new HadafError('invalid_input', `"${redact(url)}" is not a valid postgres:// URL.`, 'db');
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client that the server drops must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new HadafError(
+      'unavailable',
+      `Cannot reach PostgreSQL at ${redact(url)}: ${(error as Error).message}`,
+      'db',
+    );
+  }
+  return { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
+}
+
+function exists(file: string): boolean {
+  try {
+    statSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes the password from a database URL so it can be printed. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
