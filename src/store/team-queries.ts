@@ -16,6 +16,7 @@ export async function createTeam(db: Db, orgId: number, team: NewTeam, now: numb
     if (team.parentId != null && !parent) {
       throw invalid(`Parent team ${team.parentId} does not exist in this org.`, 'parentId');
     }
+    if (team.managerId != null) await assertUserInOrg(tx, orgId, team.managerId);
     const inserted = await tx
       .insertInto('team')
       .values({
@@ -75,10 +76,21 @@ export async function teamSubtreeIds(db: Db, orgId: number, teamId: number): Pro
 }
 
 export async function setTeamManager(db: Db, orgId: number, teamId: number, managerId: number | null) {
+  if (managerId != null) await assertUserInOrg(db, orgId, managerId);
   await db
     .updateTable('team')
     .set({ manager_id: managerId })
     .where('org_id', '=', orgId)
     .where('id', '=', teamId)
     .execute();
+}
+
+async function assertUserInOrg(db: Db, orgId: number, userId: number) {
+  const user = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw invalid(`Manager ${userId} does not exist in this org.`, 'managerId');
 }
