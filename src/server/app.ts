@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Store } from '../store/db.ts';
 import { handleError } from './errors.ts';
+import { registerOpenApi } from './openapi.ts';
 import { apiRoutes } from './routes/index.ts';
 
 export interface ServerOptions {
@@ -25,6 +26,7 @@ export async function buildServer(options: ServerOptions) {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
 
+  await registerOpenApi(app);
   const deps = { store: options.store, now: options.now ?? Date.now };
   for (const routes of apiRoutes) await app.register(routes(deps), { prefix: '/api' });
 

@@ -30,3 +30,20 @@ describe.each(dialects)('GET /api/health on %s', (dialect) => {
     await app.close();
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every API route from its zod schema at /api/openapi.json', async () => {
+    const store = await freshStore('sqlite');
+    const app = await buildServer({ store });
+    const res = await app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.paths['/api/health'].get.responses['200']).toBeDefined();
+    const docs = await app.inject({ method: 'GET', url: '/api/docs/' });
+    expect(docs.statusCode).toBe(200);
+    expect(docs.headers['content-type']).toMatch(/text\/html/);
+    await app.close();
+    await store.drop();
+  });
+});
