@@ -39,5 +39,16 @@ export type Role = 'admin' | 'manager' | 'rep';
 
 /** Who is acting: a signed-in user, or the system itself (CLI, scheduler, demo loader). */
 export type Actor =
-  | { kind: 'user'; userId: number; role: Role; teamId: number | null }
+  | {
+      kind: 'user';
+      userId: number;
+      role: Role;
+      teamId: number | null;
+      /**
+       * Materialized path of the user's team ('/1/4/'), or null without a team.
+       * A manager's reach is every team whose path starts with it (src/core/access.ts).
+       * Absent when the caller did not load it: access rules then treat the user as teamless.
+       */
+      teamPath?: string | null;
+    }
   | { kind: 'system'; label: string };

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { type Mailer, mailerFromEnv } from '../services/outbox/mailer.ts';
+import { type OutboxWorker, startOutboxWorker } from '../services/outbox/worker.ts';
 import type { Store } from '../store/db.ts';
+import { registerAuth } from './auth.ts';
 import { handleError } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { apiRoutes } from './routes/index.ts';
@@ -15,6 +18,8 @@ export interface ServerOptions {
   /** The clock; tests pin it. */
   now?: () => number;
   logger?: boolean;
+  /** Delivers the outbox's e-mail (invitations, password resets); default from HADAF_SMTP_URL, null for none. */
+  mailer?: Mailer | null;
 }
 
 export async function buildServer(options: ServerOptions) {
@@ -26,8 +31,26 @@ export async function buildServer(options: ServerOptions) {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
 
+  const now = options.now ?? Date.now;
+  const mailer = options.mailer === undefined ? mailerFromEnv() : (options.mailer ?? undefined);
+  const outbox = mailer
+    ? startOutboxWorker({
+        db: options.store.db,
+        mailer,
+        clock: now,
+        onError: (err) => app.log.error({ err }, 'outbox delivery failed'),
+      })
+    : undefined;
+  if (outbox) {
+    app.addHook('onClose', async () => {
+      await outbox.stop();
+      mailer?.close?.();
+    });
+  }
+  const deps: ServerDeps = { store: options.store, now, outbox };
+  // before any route: the auth hooks and the route list must see every route
+  await registerAuth(app, deps);
   await registerOpenApi(app);
-  const deps = { store: options.store, now: options.now ?? Date.now };
   for (const routes of apiRoutes) await app.register(routes(deps), { prefix: '/api' });
 
   app.setNotFoundHandler((request, reply) => {
@@ -43,4 +66,9 @@ export async function buildServer(options: ServerOptions) {
   return app;
 }
 
-export type ServerDeps = { store: Store; now: () => number };
+export type ServerDeps = {
+  store: Store;
+  now: () => number;
+  /** Present when e-mail is configured: routes nudge it after queueing a message. */
+  outbox?: OutboxWorker;
+};

@@ -1,7 +1,17 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  sql,
+  type TransactionSettings,
+} from 'kysely';
 import pg from 'pg';
 import { HadafError } from '../core/errors.ts';
 import type { Dialect } from './dialect.ts';
@@ -68,8 +78,36 @@ function openSqlite(path: string): Store {
       'db',
     );
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+}
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE. A plain (deferred) BEGIN reads
+ * from a snapshot first; if another process commits before this transaction
+ * writes, SQLite cannot upgrade the snapshot to a write lock and fails at once
+ * with "database is locked" (SQLITE_BUSY_SNAPSHOT): busy_timeout never gets to
+ * wait. IMMEDIATE takes the write lock up front, so a second writer waits in
+ * busy_timeout instead (test/faults/two-sqlite-writers.test.ts).
+ * `db.transaction().setAccessMode('read only')` keeps the deferred BEGIN: a
+ * consistent snapshot for reading that blocks no writer.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings) {
+    const mode = settings?.accessMode === 'read only' ? 'deferred' : 'immediate';
+    await connection.executeQuery(CompiledQuery.raw(`begin ${mode}`));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.#config);
+  }
 }
 
 async function openPostgres(url: string): Promise<Store> {
@@ -81,6 +119,15 @@ async function openPostgres(url: string): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client that the server drops must not crash the process.
   pool.on('error', () => {});
+  // A terminated backend (pg_terminate_backend, shutdown) sends a FATAL error
+  // before closing its socket. Ending the client at once makes the pool discard
+  // it on release; otherwise the next request could take it from the pool before
+  // the close arrives and fail too (test/faults/postgres-connection-drop.test.ts).
+  pool.on('connect', (client) => {
+    client.connection.on('errorMessage', (message: { severity?: string }) => {
+      if (message.severity === 'FATAL') client.end().catch(() => {});
+    });
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);
@@ -107,4 +154,9 @@ function exists(file: string): boolean {
 /** Removes the password from a database URL so it can be printed. */
 export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** Runs `work` in a transaction, joining the caller's when `db` already is one (Kysely cannot nest them). */
+export function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }

@@ -1,6 +1,6 @@
 import { invalid, notFound } from '../core/errors.ts';
 import type { Role } from '../core/org.ts';
-import type { Db } from './db.ts';
+import { type Db, inTransaction } from './db.ts';
 import type { UserRow } from './schema.ts';
 import { findTeam } from './team-queries.ts';
 
@@ -18,7 +18,7 @@ export interface NewUser {
 
 /** Creates a user and opens their team membership from the hire date (or now). */
 export async function createUser(db: Db, orgId: number, user: NewUser, now: number): Promise<UserRow> {
-  return db.transaction().execute(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (user.teamId != null && !(await findTeam(tx, orgId, user.teamId))) {
       throw invalid(`Team ${user.teamId} does not exist in this org.`, 'teamId');
     }
@@ -79,7 +79,7 @@ export async function listUsers(db: Db, orgId: number): Promise<UserRow[]> {
 
 /** Moves a user to another team from `at`, closing the previous membership. */
 export async function moveUserToTeam(db: Db, orgId: number, userId: number, teamId: number, at: number) {
-  await db.transaction().execute(async (tx) => {
+  await inTransaction(db, async (tx) => {
     if (!(await findUser(tx, orgId, userId))) throw notFound(`User ${userId} does not exist.`);
     if (!(await findTeam(tx, orgId, teamId))) throw notFound(`Team ${teamId} does not exist.`);
     await tx
