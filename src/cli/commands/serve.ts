@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import { invalid } from '../../core/errors.ts';
 import { buildServer } from '../../server/app.ts';
+import { mailerFromEnv } from '../../services/outbox/mailer.ts';
+import { type Scheduler, startScheduler } from '../../services/tracking/scheduler.ts';
 import { openStore, type Store } from '../../store/db.ts';
 import { migrateToLatest } from '../../store/migrate.ts';
 import { dbOption } from '../shared.ts';
@@ -21,15 +23,25 @@ export function parsePort(text: string): number {
 
 /** Serves the API and the built web app until the process is stopped. */
 export async function serve(store: Store, port: number, host = '0.0.0.0') {
-  const app = await buildServer({ store, webDir, logger: false });
+  // One mailer for the server's e-mail worker and the scheduler's alerts.
+  const mailer = mailerFromEnv();
+  const app = await buildServer({ store, webDir, logger: false, mailer });
+  let scheduler: Scheduler | undefined;
   const stop = async () => {
-    await app.close();
+    await scheduler?.stop();
+    await app.close(); // closes the mailer too
     await store.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   await app.listen({ port, host });
+  // Snapshots, alerts and reminders every minute (the same run as `hadaf tick`).
+  scheduler = startScheduler({
+    db: store.db,
+    ...(mailer ? { mailer } : {}),
+    onError: (error) => process.stderr.write(`hadaf: scheduler: ${(error as Error)?.message ?? error}\n`),
+  });
   return app;
 }
 

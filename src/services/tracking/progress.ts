@@ -1,0 +1,336 @@
+/**
+ * Progress of goals, computed now from the metric engine: one goal's, or a
+ * whole scope's for the dashboard in one call. A team goal's actual is the
+ * metric over the team (never an average of its children's progress).
+ */
+import { assertAllowed, canReadGoal, type Scope } from '../../core/access.ts';
+import { notFound } from '../../core/errors.ts';
+import { FILTER_KEYS } from '../../core/goals/types.ts';
+import { addDays, dayOf, periodBounds } from '../../core/periods/index.ts';
+import {
+  computeProgress,
+  type DailyValue,
+  type OpenAtStage,
+  type PipelineForecast,
+  type Progress,
+  pipelineForecast,
+  stageProbabilities,
+} from '../../core/progress/index.ts';
+import { listMembers } from '../../store/account-queries.ts';
+import {
+  closedDealsByStage,
+  listSnapshots,
+  type OpenPipelinePiece,
+  openPipelinePieces,
+  openStageProbabilities,
+  type SnapshotRow,
+} from '../../store/progress-queries.ts';
+import type { TeamRow } from '../../store/schema.ts';
+import { listTeams } from '../../store/team-queries.ts';
+import type { Ctx } from '../context.ts';
+import { resolveScope, type ScopeInput } from '../metrics/scope.ts';
+import { type Directory, directoryOf } from './recipients.ts';
+import { loadGoals, metricReader, type TrackedGoal } from './sources.ts';
+
+const DAY_MS = 86_400_000;
+/** Stage probabilities learn from deals closed in the year before now. */
+const LEARNING_WINDOW_MS = 365 * DAY_MS;
+/** A stock or ratio goal's trend compares with its snapshot from about a week ago. */
+const TREND_LOOKBACK_DAYS = 7;
+
+export interface GoalProgressView {
+  goal: TrackedGoal;
+  progress: Progress;
+}
+
+/** The last local day with data at `asOf`: today while it runs, yesterday for an end-of-day reading at midnight. */
+const lastDayAt = (asOf: number, timeZone: string) => dayOf(asOf - 1, timeZone);
+
+/**
+ * Progress of each goal as of `asOf` (default: now). `asOf` at a local
+ * midnight reads the day before as complete: that is how a day's snapshot is
+ * taken.
+ */
+export async function progressOfGoals(
+  ctx: Ctx,
+  goals: readonly TrackedGoal[],
+  asOf: number = ctx.now,
+): Promise<Map<number, Progress>> {
+  const result = new Map<number, Progress>();
+  if (goals.length === 0) return result;
+  const { org } = ctx;
+  const metrics = metricReader(ctx);
+  const lastDay = lastDayAt(asOf, org.timeZone);
+  const calendar = {
+    timeZone: org.timeZone,
+    workingDays: org.workingDays,
+    atRiskBelow: org.settings.atRiskBelow,
+    offTrackBelow: org.settings.offTrackBelow,
+  };
+
+  const snapshots = await listSnapshots(
+    ctx.db,
+    org.id,
+    goals.map((g) => g.id),
+    { from: minDay(goals.map((g) => g.period.start)), to: addDays(lastDay, -1) },
+  );
+  const pipelineLearning = goals.some((g) => g.metric === 'revenue') ? await learnStages(ctx, asOf) : null;
+  const measured = goals.filter((g) => lastDay >= g.period.start);
+  const actuals = await metrics.values(
+    measured.map((goal) => ({
+      goal,
+      range: { start: goal.period.start, end: minDay([lastDay, goal.period.end]) },
+    })),
+  );
+
+  for (const goal of goals) {
+    const started = lastDay >= goal.period.start;
+    const actual = actuals.get(goal.id) ?? null;
+    const own = snapshots.filter((s) => s.goal_id === goal.id && s.day >= goal.period.start);
+    const cutoff = addDays(lastDay, -TREND_LOOKBACK_DAYS);
+    const previous = own.filter((s) => s.day <= cutoff).at(-1)?.actual ?? null;
+    const history = own.map((s) => s.actual).filter((v): v is number => v !== null);
+    const seasonal = goal.paceModel === 'seasonal' ? await metrics.seasonal(goal) : null;
+    const pipeline =
+      goal.metric === 'revenue' && pipelineLearning && started && lastDay <= goal.period.end
+        ? await revenuePipeline(ctx, goal, actual ?? 0, pipelineLearning)
+        : null;
+    result.set(
+      goal.id,
+      computeProgress({
+        goal: {
+          kind: goal.kind,
+          direction: goal.direction,
+          target: goal.target,
+          stretchTarget: goal.stretchTarget,
+          baseline: goal.baseline,
+          period: goal.period,
+          paceModel: goal.paceModel,
+        },
+        calendar,
+        now: asOf,
+        actual,
+        daily: goal.kind === 'flow' ? dailyIncrements(goal, own) : [],
+        seasonal,
+        previous,
+        history,
+        pipeline,
+      }),
+    );
+  }
+  return result;
+}
+
+/**
+ * What came in each day, from consecutive daily snapshots (the first day of
+ * the period counts from zero). A day whose snapshot, or the one before it,
+ * is missing is unknown and left out.
+ */
+function dailyIncrements(goal: TrackedGoal, snapshots: readonly SnapshotRow[]): DailyValue[] {
+  const byDay = new Map(snapshots.map((s) => [s.day, s.actual ?? 0]));
+  return snapshots.flatMap((s) => {
+    const before = s.day === goal.period.start ? 0 : byDay.get(addDays(s.day, -1));
+    return before === undefined ? [] : [{ day: s.day, value: (s.actual ?? 0) - before }];
+  });
+}
+
+/** The earliest of some days ('YYYY-MM-DD' sorts as text). */
+const minDay = (days: readonly string[]) => [...days].sort()[0] ?? '0001-01-01';
+
+interface StageLearning {
+  probabilities: Map<string, number | null>;
+  winRate: number | null;
+  teams: TeamRow[];
+  /** Open pipeline pieces per period end instant, fetched on first use. */
+  pieces: Map<number, Promise<OpenPipelinePiece[]>>;
+}
+
+/**
+ * Open stages are put in pipeline order by the mean CRM probability of their
+ * deals; stages without one stay out of the order and are priced at the
+ * plain win rate (see `stageProbabilities`).
+ */
+async function learnStages(ctx: Ctx, asOf: number): Promise<StageLearning> {
+  const [closed, open, teams] = await Promise.all([
+    closedDealsByStage(ctx.db, ctx.org.id, { fromMs: asOf - LEARNING_WINDOW_MS, toMs: asOf }),
+    openStageProbabilities(ctx.db, ctx.org.id),
+    listTeams(ctx.db, ctx.org.id),
+  ]);
+  const order = open
+    .filter((s): s is { stage: string; meanProbability: number } => s.meanProbability !== null)
+    .map((s) => ({ stage: s.stage, rank: s.meanProbability }));
+  const won = closed.reduce((n, c) => n + c.won, 0);
+  const lost = closed.reduce((n, c) => n + c.lost, 0);
+  return {
+    probabilities: stageProbabilities(order, closed),
+    winRate: won + lost > 0 ? won / (won + lost) : null,
+    teams,
+    pieces: new Map(),
+  };
+}
+
+/**
+ * The open pipeline of a revenue goal: the pieces of its scope (a team with
+ * its sub-teams) and filters, summed per stage. Pieces are fetched once per
+ * period end and shared by every goal ending then.
+ */
+async function revenuePipeline(
+  ctx: Ctx,
+  goal: TrackedGoal,
+  won: number,
+  learning: StageLearning,
+): Promise<PipelineForecast | null> {
+  const { endMs } = periodBounds(goal.period, ctx.org.timeZone);
+  let pieces = learning.pieces.get(endMs);
+  if (!pieces) {
+    pieces = openPipelinePieces(ctx.db, ctx.org.id, endMs);
+    learning.pieces.set(endMs, pieces);
+  }
+  const subtree = goal.scope.type === 'team' ? teamSubtree(learning.teams, goal.scope.id) : null;
+  const byStage = new Map<string, OpenAtStage>();
+  for (const piece of await pieces) {
+    if (goal.scope.type === 'rep' && piece.ownerId !== goal.scope.id) continue;
+    if (subtree && (piece.teamId === null || !subtree.has(piece.teamId))) continue;
+    if (FILTER_KEYS.some((key) => goal.filters[key] !== undefined && piece[key] !== goal.filters[key]))
+      continue;
+    const into = byStage.get(piece.stage) ?? { stage: piece.stage, count: 0, amount: 0, amountSquared: 0 };
+    into.count += piece.count;
+    into.amount += piece.amount;
+    into.amountSquared += piece.amountSquared;
+    byStage.set(piece.stage, into);
+  }
+  const open = [...byStage.values()].sort((a, b) => (a.stage < b.stage ? -1 : 1));
+  return pipelineForecast(won, open, learning.probabilities, learning.winRate);
+}
+
+function teamSubtree(teams: readonly TeamRow[], teamId: number | null): Set<number> {
+  const root = teams.find((t) => t.id === teamId)?.path;
+  return new Set(root ? teams.filter((t) => t.path.startsWith(root)).map((t) => t.id) : []);
+}
+
+/** The access-rule view of a goal's scope; needs the team paths of the directory. */
+export function accessScopeOf(goal: Pick<TrackedGoal, 'scope'>, directory: Directory): Scope {
+  const { type, id } = goal.scope;
+  if (type === 'team' && id !== null)
+    return { type: 'team', teamId: id, teamPath: directory.teams.get(id)?.path ?? '' };
+  if (type === 'rep' && id !== null) {
+    return { type: 'rep', userId: id, teamPath: directory.members.get(id)?.team_path ?? null };
+  }
+  return { type: 'org' };
+}
+
+export async function loadDirectory(ctx: Ctx): Promise<Directory> {
+  const [members, teams] = await Promise.all([
+    listMembers(ctx.db, ctx.org.id),
+    listTeams(ctx.db, ctx.org.id),
+  ]);
+  return directoryOf(members, teams);
+}
+
+/** Progress of one goal the actor may read. */
+export async function goalProgress({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { goalId: number };
+}): Promise<GoalProgressView> {
+  const [goal] = await loadGoals(ctx, { ids: [input.goalId] });
+  if (!goal) throw notFound(`Goal ${input.goalId} does not exist.`);
+  const directory = await loadDirectory(ctx);
+  assertAllowed(canReadGoal(ctx.actor, accessScopeOf(goal, directory)), 'You cannot see this goal.');
+  const progress = (await progressOfGoals(ctx, [goal])).get(goal.id) as Progress;
+  return { goal, progress };
+}
+
+export interface Dashboard {
+  /** The canonical scope: `org`, `team:<id>` or `rep:<id>`, and its name. */
+  scope: { text: string; type: 'org' | 'team' | 'rep'; id: number | null; label: string };
+  asOf: number;
+  goals: GoalProgressView[];
+}
+
+/**
+ * Every active goal of a scope with its progress, in one call: the org's
+ * goals; a team's goals with those of its sub-teams and their reps (children
+ * beside their parents, by `parentId`); or one rep's goals. Goals the actor
+ * may not read are left out; a scope the actor may not read is refused.
+ * Without a scope: the org for admins, a manager's team, a rep's own goals.
+ */
+export async function dashboard({ ctx, input }: { ctx: Ctx; input: { scope?: string } }): Promise<Dashboard> {
+  const resolved = await resolveScope(ctx, input.scope === undefined ? defaultScope(ctx) : byId(input.scope));
+  const directory = await loadDirectory(ctx);
+  const teamIds = new Set(resolved.teams.map((t) => t.id));
+  const inScope = (goal: TrackedGoal) => {
+    if (resolved.type === 'org') return true;
+    if (resolved.type === 'rep') return goal.scope.type === 'rep' && goal.scope.id === resolved.id;
+    if (goal.scope.type === 'team') return goal.scope.id !== null && teamIds.has(goal.scope.id);
+    if (goal.scope.type === 'rep' && goal.scope.id !== null) {
+      const teamId = directory.members.get(goal.scope.id)?.team_id;
+      return teamId != null && teamIds.has(teamId);
+    }
+    return false;
+  };
+  const goals = (await loadGoals(ctx, { status: 'active' })).filter(
+    (goal) => inScope(goal) && canReadGoal(ctx.actor, accessScopeOf(goal, directory)),
+  );
+  const progress = await progressOfGoals(ctx, goals);
+  return {
+    scope: { text: resolved.text, type: resolved.type, id: resolved.id, label: resolved.label },
+    asOf: ctx.now,
+    goals: goals.map((goal) => ({ goal, progress: progress.get(goal.id) as Progress })),
+  };
+}
+
+function defaultScope(ctx: Ctx): ScopeInput {
+  const actor = ctx.actor;
+  if (actor.kind === 'system' || actor.role === 'admin') return { type: 'org' };
+  if (actor.role === 'manager' && actor.teamId !== null) return { type: 'team', id: actor.teamId };
+  return { type: 'rep', id: actor.userId };
+}
+
+/** `team:<id>` and `rep:<id>` (the canonical text a dashboard returns) name by id; anything else by name. */
+function byId(text: string): ScopeInput {
+  const match = /^(team|rep):(\d+)$/.exec(text.trim());
+  return match ? { type: match[1] as 'team' | 'rep', id: Number(match[2]) } : text;
+}
+
+export interface SnapshotView {
+  day: string;
+  actual: number | null;
+  target: number;
+  expected: number | null;
+  paceRatio: number | null;
+  attainment: number | null;
+  forecast: number | null;
+  forecastLow: number | null;
+  forecastHigh: number | null;
+  status: Progress['status'];
+}
+
+/** The goal's daily snapshots, oldest first: the real history behind a burn-up chart. */
+export async function goalHistory({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { goalId: number };
+}): Promise<SnapshotView[]> {
+  const [goal] = await loadGoals(ctx, { ids: [input.goalId] });
+  if (!goal) throw notFound(`Goal ${input.goalId} does not exist.`);
+  const directory = await loadDirectory(ctx);
+  assertAllowed(canReadGoal(ctx.actor, accessScopeOf(goal, directory)), 'You cannot see this goal.');
+  const rows = await listSnapshots(ctx.db, ctx.org.id, [goal.id]);
+  return rows.map((r) => ({
+    day: r.day,
+    actual: r.actual,
+    target: r.target,
+    expected: r.expected,
+    paceRatio: r.pace_ratio,
+    attainment: r.attainment,
+    forecast: r.forecast,
+    forecastLow: r.forecast_low,
+    forecastHigh: r.forecast_high,
+    status: r.status,
+  }));
+}
