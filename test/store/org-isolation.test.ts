@@ -1,7 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Org } from '../../src/core/org.ts';
+import * as facts from '../../src/store/fact-queries.ts';
 import { createOrg } from '../../src/store/org-queries.ts';
 import * as teams from '../../src/store/team-queries.ts';
 import * as users from '../../src/store/user-queries.ts';
@@ -10,8 +11,9 @@ import { dialects, freshStore, type TestStore } from '../helpers/stores.ts';
 /**
  * Every exported function of a src/store/*-queries.ts module is either called
  * here with org B's id and org A's row ids (and must return nothing of A, or
- * refuse), or listed as org-independent with the reason. A new store function
- * without a row fails the test.
+ * refuse), or listed as org-independent with the reason, or probed the same
+ * way in another test file named *isolation* or *probes*. A new store
+ * function without a probe fails the test.
  */
 const orgIndependent: Record<string, string> = {
   'org-queries.createOrg': 'creates an org',
@@ -20,6 +22,12 @@ const orgIndependent: Record<string, string> = {
   'org-queries.listOrgs': 'server-level: used by health and org selection',
   'org-queries.countOrgs': 'server-level: used by health',
   'org-queries.toOrg': 'pure row mapper',
+  'progress-queries.acquireLease': 'scheduler lease: one per server, not per org',
+  'progress-queries.releaseLease': 'scheduler lease: one per server, not per org',
+  'progress-queries.startRun': 'scheduler run log: server-level',
+  'progress-queries.finishRun': 'scheduler run log: server-level',
+  'progress-queries.listRuns': 'scheduler run log: server-level',
+  'progress-queries.pruneRuns': 'scheduler run log: server-level',
 };
 
 interface World {
@@ -75,9 +83,87 @@ const probes: Record<string, Probe> = {
       .execute();
     expect(memberships.map((m) => m.org_id)).toEqual([w.a.id]);
   },
+  'fact-queries.listFactRows': async (s, w) => {
+    await aDeal(s, w);
+    const all = { scope: { type: 'org' as const }, reach: { type: 'all' as const } };
+    const byId = { column: 'id', direction: 'asc' as const };
+    const deals = await facts.listFactRows(s.db, w.b.id, 'deal', all, byId, { limit: 500 });
+    const people = await facts.listFactRows(s.db, w.b.id, 'app_user', all, byId, { limit: 500 });
+    expect([...deals.rows, ...people.rows].map((r) => r.org_id).filter((o) => o !== w.b.id)).toEqual([]);
+  },
+  'fact-queries.countFactRows': async (s, w) => {
+    const id = await aDeal(s, w);
+    const equals = { external_id: `a-deal-${id}` };
+    const query = { scope: { type: 'org' as const }, reach: { type: 'all' as const }, equals };
+    expect(await facts.countFactRows(s.db, w.a.id, 'deal', query)).toBe(1);
+    expect(await facts.countFactRows(s.db, w.b.id, 'deal', query)).toBe(0);
+  },
+  'fact-queries.findFactRow': async (s, w) => {
+    expect(await facts.findFactRow(s.db, w.b.id, 'deal', await aDeal(s, w))).toBeUndefined();
+    expect(await facts.findFactRow(s.db, w.b.id, 'app_user', w.aUser)).toBeUndefined();
+    expect(await facts.findFactRow(s.db, w.b.id, 'team', w.aTeam)).toBeUndefined();
+  },
+  'fact-queries.insertFactRow': async (s, w) => {
+    // a row of B cannot point at A's people, teams or accounts
+    const deal = { amount: 1, currency: 'USD', stage: 'open', status: 'open' as const, created_at: 0 };
+    await expect(facts.insertFactRow(s.db, w.b.id, 'deal', { ...deal, owner_id: w.aUser })).rejects.toThrow(
+      /does not exist/,
+    );
+    await expect(facts.insertFactRow(s.db, w.b.id, 'deal', { ...deal, team_id: w.aTeam })).rejects.toThrow(
+      /does not exist/,
+    );
+    const id = await facts.insertFactRow(s.db, w.b.id, 'deal', deal);
+    expect((await facts.findFactRow(s.db, w.b.id, 'deal', id))?.org_id).toBe(w.b.id);
+  },
+  'fact-queries.updateFactRow': async (s, w) => {
+    const id = await aDeal(s, w);
+    expect(await facts.updateFactRow(s.db, w.b.id, 'deal', id, { amount: 999 })).toBe(false);
+    expect((await facts.findFactRow(s.db, w.a.id, 'deal', id))?.amount).toBe(100);
+    const mine = await facts.insertFactRow(s.db, w.b.id, 'activity', { type: 'call', occurred_at: 0 });
+    await expect(facts.updateFactRow(s.db, w.b.id, 'activity', mine, { owner_id: w.aUser })).rejects.toThrow(
+      /does not exist/,
+    );
+  },
+  'fact-queries.deleteFactRow': async (s, w) => {
+    const id = await aDeal(s, w);
+    expect(await facts.deleteFactRow(s.db, w.b.id, 'deal', id)).toBe(false);
+    expect(await facts.findFactRow(s.db, w.a.id, 'deal', id)).toBeDefined();
+  },
+  'fact-queries.teamOfUserAt': async (s, w) => {
+    expect(await facts.teamOfUserAt(s.db, w.a.id, w.aUser, 10)).toBe(w.aTeam);
+    expect(await facts.teamOfUserAt(s.db, w.b.id, w.aUser, 10)).toBeNull();
+  },
+  'fact-queries.subscriptionSpan': async (s, w) => {
+    const account = await facts.insertFactRow(s.db, w.a.id, 'account', { name: 'A customer', created_at: 0 });
+    await facts.insertFactRow(s.db, w.a.id, 'subscription', {
+      account_id: account,
+      mrr: 5,
+      currency: 'USD',
+      started_at: 10,
+      ended_at: 20,
+    });
+    expect(await facts.subscriptionSpan(s.db, w.a.id, account)).toEqual({ fromMs: 10, toMs: 20 });
+    expect(await facts.subscriptionSpan(s.db, w.b.id, account)).toBeNull();
+  },
 };
 
+/** A deal of org A, owned by A's rep, for fact-query probes. */
+async function aDeal(s: TestStore, w: World): Promise<number> {
+  const id = await facts.insertFactRow(s.db, w.a.id, 'deal', {
+    amount: 100,
+    currency: 'USD',
+    stage: 'open',
+    status: 'open',
+    created_at: 0,
+    owner_id: w.aUser,
+    team_id: w.aTeam,
+  });
+  await facts.updateFactRow(s.db, w.a.id, 'deal', id, { external_id: `a-deal-${id}` });
+  return id;
+}
+
 const modules: Record<string, Record<string, unknown>> = {
+  'fact-queries': facts,
   'team-queries': teams,
   'user-queries': users,
 };
@@ -93,7 +179,18 @@ describe('org isolation: every store function is covered', () => {
         if (typeof value === 'function') names.push(`${base}.${name}`);
       }
     }
-    const missing = names.filter((n) => !(n in probes) && !(n in orgIndependent));
+    // Probes may also live beside a module's own tests, in a test file whose
+    // name says isolation or probes: keyed by the same 'module.function' text,
+    // or calling the function in a file that imports its module.
+    const elsewhere = probeFiles(join(import.meta.dirname, '..')).map((f) => readFileSync(f, 'utf8'));
+    const probedElsewhere = (n: string) => {
+      const [module, fn] = n.split('.') as [string, string];
+      return elsewhere.some(
+        (text) =>
+          text.includes(`'${n}'`) || (text.includes(`/store/${module}.ts'`) && text.includes(`${fn}(`)),
+      );
+    };
+    const missing = names.filter((n) => !(n in probes) && !(n in orgIndependent) && !probedElsewhere(n));
     expect(missing, 'store functions without an org-isolation probe').toEqual([]);
   });
 });
@@ -126,3 +223,11 @@ describe.each(dialects)('org isolation on %s', (dialect) => {
     });
   }
 });
+
+function probeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return probeFiles(path);
+    return /(isolation|probes)[^/]*\.ts$/.test(name) && path !== import.meta.filename ? [path] : [];
+  });
+}
