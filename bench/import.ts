@@ -1,0 +1,229 @@
+/**
+ * Import benchmark (SPEC §7: ≥ 100,000 deal rows/s from CSV, memory flat in
+ * the file's size). Generates deals CSVs of 100k and 1M rows into bench/data/,
+ * imports each into a fresh SQLite database in a child process (so its peak
+ * RSS is the import's own), and times sqlite3's `.import` of the same file
+ * into a bare table in the same run as the reference.
+ *
+ * The files look like a CRM export: rows in creation order over three years,
+ * 50 owners by e-mail, 5,000 accounts by name, amounts with thousands
+ * separators, HubSpot-style stage names, close dates on won and lost deals.
+ *
+ *   node bin/run-ts.js bench/import.ts            # both sizes
+ *   node bin/run-ts.js bench/import.ts 200000     # other sizes
+ */
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BenchRow } from './types.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const dataDir = join(root, 'bench', 'data');
+const OWNERS = 50;
+const ACCOUNTS = 5000;
+/** Bump when the generated rows change, so stale files are not reused. */
+const GENERATOR_VERSION = 2;
+
+export interface ImportBenchOptions {
+  /** File sizes in rows; the RSS comparison is between the smallest and the largest. */
+  sizes?: number[];
+  log?: (line: string) => void;
+}
+
+interface ChildResult {
+  rows: number;
+  inserted: number;
+  rejectedRows: number;
+  ms: number;
+  rollupMs: number;
+  maxRssMb: number;
+}
+
+export async function benchImport(options: ImportBenchOptions = {}): Promise<BenchRow[]> {
+  const sizes = [...(options.sizes ?? [100_000, 1_000_000])].sort((a, b) => a - b);
+  const log = options.log ?? (() => {});
+  mkdirSync(dataDir, { recursive: true });
+  const results: Array<{ size: number; child: ChildResult; sqliteMs: number }> = [];
+  for (const size of sizes) {
+    const file = await dealsFile(size, log);
+    log(`importing ${size.toLocaleString('en')} rows...`);
+    const child = importInChild(file);
+    if (child.rows !== size || child.inserted !== size) {
+      throw new Error(`the import read ${child.rows} rows and inserted ${child.inserted}, expected ${size}`);
+    }
+    const sqliteMs = sqliteImportMs(file);
+    results.push({ size, child, sqliteMs });
+    log(
+      `${size}: ${Math.round(child.ms)} ms (rollups ${child.rollupMs} ms), ${child.maxRssMb} MB peak RSS; sqlite3 .import ${Math.round(sqliteMs)} ms`,
+    );
+  }
+  const n = (v: number) => Math.round(v).toLocaleString('en');
+  const rows: BenchRow[] = results.map(({ size, child, sqliteMs }) => ({
+    name: `import ${n(size)} deals from CSV (SQLite)`,
+    figure: `${n((size / child.ms) * 1000)} rows/s (${(child.ms / 1000).toFixed(1)} s, of which rollup refresh ${(child.rollupMs / 1000).toFixed(1)} s)`,
+    target: '≥ 100,000 rows/s, ≤ 2× .import',
+    reference: `sqlite3 .import into a bare table: ${(sqliteMs / 1000).toFixed(1)} s (${n((size / sqliteMs) * 1000)} rows/s)`,
+    ratio: `${(child.ms / sqliteMs).toFixed(2)}× the .import time`,
+  }));
+  const smallest = results[0];
+  const largest = results.at(-1);
+  if (smallest && largest && smallest !== largest) {
+    rows.push({
+      name: `import peak RSS, ${n(smallest.size)} vs ${n(largest.size)} rows`,
+      figure: `${smallest.child.maxRssMb} MB vs ${largest.child.maxRssMb} MB`,
+      target: 'flat in the file size',
+      reference: `${n(smallest.size)}-row file`,
+      ratio: `${(largest.child.maxRssMb / smallest.child.maxRssMb).toFixed(2)}× for ${n(largest.size / smallest.size)}× the rows`,
+    });
+  }
+  return rows;
+}
+
+/** A deals CSV of `size` rows in bench/data, generated once per size and generator version. */
+async function dealsFile(size: number, log: (line: string) => void): Promise<string> {
+  const file = join(dataDir, `deals-${size}-v${GENERATOR_VERSION}.csv`);
+  if (existsSync(file) && statSync(file).size > 0) return file;
+  log(`generating ${file}...`);
+  const partial = `${file}.partial`;
+  const out = createWriteStream(partial);
+  out.write('external_id,name,account,owner,amount,currency,stage,created_at,closed_at,product,channel\n');
+  const stages = ['Appointment Scheduled', 'Qualified To Buy', 'Contract Sent', 'Closed Won', 'Closed Lost'];
+  const products = ['Platform', 'Analytics', 'Support', 'Training'];
+  const channels = ['Web', 'Referral', 'Partner', 'Outbound'];
+  const start = Date.UTC(2023, 0, 1);
+  const span = 3 * 365 * 86_400_000;
+  // mulberry32: a seeded generator, so every run imports the same file.
+  let seed = 42;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const pad = (v: number) => String(v).padStart(2, '0');
+  const stamp = (ms: number, withTime: boolean) => {
+    const d = new Date(ms);
+    const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    return withTime ? `${day} ${d.getUTCHours()}:${pad(d.getUTCMinutes())}` : day;
+  };
+  let chunk = '';
+  for (let i = 0; i < size; i++) {
+    const created = start + Math.floor((i / size) * span);
+    const stage = stages[Math.floor(random() * stages.length)] as string;
+    const closed = stage.startsWith('Closed')
+      ? stamp(created + Math.floor(random() * 90) * 86_400_000, false)
+      : '';
+    const amount = (Math.floor(random() * 5_000_000) / 100).toLocaleString('en', {
+      minimumFractionDigits: 2,
+    });
+    chunk += `D${i},"Deal ${i}, ${products[i % 4]}",Account ${Math.floor(random() * ACCOUNTS)},rep${i % OWNERS}@bench.test,"${amount}",USD,${stage},${stamp(created, true)},${closed},${products[i % 4]},${channels[i % 4]}\n`;
+    if (chunk.length > 1 << 16) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+  renameSync(partial, file);
+  return file;
+}
+
+function importInChild(file: string): ChildResult {
+  const db = join(dataDir, 'import-bench.db');
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  const result = spawnSync(
+    process.execPath,
+    [join(root, 'bin/run-ts.js'), join(root, 'bench/import.ts'), '--child', file, db],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
+  for (const suffix of ['', '-wal', '-shm']) rmSync(db + suffix, { force: true });
+  if (result.status !== 0) throw new Error(`the import child failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').at(-1) as string) as ChildResult;
+}
+
+function sqliteImportMs(file: string): number {
+  const started = performance.now();
+  const result = spawnSync('/usr/bin/sqlite3', [':memory:', `.import --csv ${file} t`], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`sqlite3 .import failed: ${result.stderr}`);
+  return performance.now() - started;
+}
+
+/** The child: a fresh database, an org with its owners and accounts, one timed import. */
+async function child(file: string, location: string) {
+  const { openStore } = await import('../src/store/db.ts');
+  const { migrateToLatest } = await import('../src/store/migrate.ts');
+  const { createOrg } = await import('../src/store/org-queries.ts');
+  const { createTeam } = await import('../src/store/team-queries.ts');
+  const { createUser } = await import('../src/store/user-queries.ts');
+  const { runImport } = await import('../src/services/import/run.ts');
+  const store = await openStore(location);
+  try {
+    await migrateToLatest(store.db);
+    const org = await createOrg(store.db, { name: 'Bench', slug: 'bench', timeZone: 'Asia/Riyadh' }, 0);
+    const team = await createTeam(store.db, org.id, { name: 'Sales' }, 0);
+    for (let i = 0; i < OWNERS; i++) {
+      await createUser(
+        store.db,
+        org.id,
+        { name: `Rep ${i}`, email: `rep${i}@bench.test`, role: 'rep', teamId: team.id },
+        0,
+      );
+    }
+    await store.db.transaction().execute(async (tx) => {
+      for (let i = 0; i < ACCOUNTS; i += 500) {
+        const values = Array.from({ length: 500 }, (_, k) => ({
+          org_id: org.id,
+          name: `Account ${i + k}`,
+          created_at: 0,
+        }));
+        await tx.insertInto('account').values(values).execute();
+      }
+    });
+    const report = await runImport({
+      ctx: {
+        db: store.db,
+        dialect: store.dialect,
+        org,
+        actor: { kind: 'system', label: 'bench' },
+        now: Date.now(),
+      },
+      input: { stream: createReadStream(file, { highWaterMark: 1 << 16 }), entity: 'deals' },
+    });
+    const result: ChildResult = {
+      rows: report.rows,
+      inserted: report.inserted,
+      rejectedRows: report.rejectedRows,
+      ms: report.ms,
+      rollupMs: report.rollupMs,
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await store.close();
+  }
+}
+
+const main = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (main) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') {
+    await child(args[1] as string, args[2] as string);
+  } else {
+    const sizes = args.length > 0 ? args.map(Number) : undefined;
+    const rows = await benchImport({ sizes, log: (line) => process.stderr.write(`${line}\n`) });
+    console.table(rows);
+  }
+}

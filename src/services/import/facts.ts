@@ -1,0 +1,396 @@
+/**
+ * Importing facts (accounts, subscriptions, leads, deals, activities, spend,
+ * coaching) a batch at a time: resolve the batch's references, look up the
+ * rows it already has by external id in one query, then write the new rows
+ * with multi-row INSERTs and update the changed ones. Memory holds one batch.
+ */
+import type { EntityName } from '../../import/entities.ts';
+import { feeds } from '../../import/plan.ts';
+import type { ParsedRow } from '../../import/rows.ts';
+import { nameKey, quote } from '../../import/text.ts';
+import { BulkWriter } from '../../store/bulk-insert.ts';
+import type { Dialect } from '../../store/dialect.ts';
+import {
+  findByExternalIds,
+  findByIds,
+  findIdsByExternalId,
+  type ImportRow,
+  maxRowId,
+  updateRow,
+} from '../../store/import-queries.ts';
+import type { FactTable } from '../../store/schema.ts';
+import type { ImportSession } from './session.ts';
+
+export type FactEntity = Exclude<EntityName, 'teams' | 'users'>;
+
+/** Fields stored as they are read, under the same column name. */
+const DIRECT: Record<FactEntity, readonly string[]> = {
+  accounts: ['name', 'industry', 'segment', 'channel', 'acquired_at', 'churned_at', 'created_at'],
+  subscriptions: ['mrr', 'currency', 'started_at', 'ended_at'],
+  leads: [
+    'name',
+    'channel',
+    'industry',
+    'segment',
+    'created_at',
+    'mql_at',
+    'sql_at',
+    'converted_at',
+    'disqualified_at',
+  ],
+  deals: [
+    'name',
+    'amount',
+    'currency',
+    'units',
+    'product',
+    'stage',
+    'status',
+    'probability',
+    'channel',
+    'industry',
+    'segment',
+    'created_at',
+    'closed_at',
+    'expected_close_at',
+  ],
+  activities: ['type', 'occurred_at', 'booked_at', 'qualified'],
+  spend: ['period_start', 'period_end', 'channel', 'category', 'amount', 'currency'],
+  coaching: ['kind', 'hours', 'occurred_at'],
+};
+
+const REFERENCE_COLUMNS: Record<string, string> = {
+  owner: 'owner_id',
+  account: 'account_id',
+  deal: 'deal_id',
+  lead: 'lead_id',
+  coach: 'coach_id',
+  rep: 'rep_id',
+};
+
+/** Facts carry the team of the person they belong to at the moment they happened. */
+const ATTRIBUTION: Partial<Record<FactEntity, { person: string; at: readonly string[] }>> = {
+  accounts: { person: 'owner', at: ['acquired_at', 'created_at'] },
+  leads: { person: 'owner', at: ['created_at'] },
+  // A deal belongs to the owner's team when it closed, or when it was created while open.
+  deals: { person: 'owner', at: ['closed_at', 'created_at'] },
+  activities: { person: 'owner', at: ['occurred_at'] },
+  coaching: { person: 'rep', at: ['occurred_at'] },
+};
+
+/** The instants rollups are cut by: a write anywhere in their span refreshes them. */
+const ROLLUP_INSTANTS: Record<FactEntity, readonly string[]> = {
+  accounts: ['acquired_at', 'churned_at'],
+  subscriptions: ['started_at', 'ended_at'],
+  leads: ['created_at', 'mql_at', 'sql_at', 'converted_at', 'disqualified_at'],
+  deals: ['created_at', 'closed_at'],
+  activities: ['occurred_at', 'booked_at'],
+  spend: [],
+  coaching: ['occurred_at'],
+};
+
+const MAX_RESOLVED = 100_000;
+
+const ACCOUNT_ROLLUP_KEYS = ['owner_id', 'team_id', 'channel', 'segment', 'industry', 'churned_at'];
+
+/** Marks, in the accounts directory, an account this run inserted (its id is not read back). */
+const NEW_ACCOUNT = 0;
+
+interface Assembled {
+  row: ParsedRow;
+  values: ImportRow;
+}
+
+export class FactImporter {
+  private readonly entity: FactEntity;
+  private readonly table: FactTable;
+  /** Columns every assembled row carries (the plan decides them once). */
+  private readonly columns: string[];
+  /** Values for NOT NULL columns the file does not feed, given only on insert. */
+  private readonly insertDefaults: (values: ImportRow) => ImportRow;
+  private readonly defaultColumns: string[];
+  private readonly writer: BulkWriter;
+  private readonly instants: readonly string[];
+  /** Existing ids this run already wrote (rows above `firstNewId` are all this run's). */
+  private touched = new Uint8Array(0);
+  private firstNewId = 1;
+  /** Reference fields the file feeds (owner, account...). */
+  private readonly referenceFields: string[];
+  /** `${field}\u0001${cell text}` -> the id it resolved to. */
+  private readonly resolved = new Map<string, number>();
+  private readonly hasTeam: boolean;
+  private readonly hasCurrency: boolean;
+
+  constructor(
+    private readonly session: ImportSession,
+    dialect: Dialect,
+  ) {
+    const { plan } = session;
+    this.entity = plan.entity.name as FactEntity;
+    this.table = plan.entity.table;
+    this.instants = ROLLUP_INSTANTS[this.entity];
+    const fed = (field: string) => feeds(plan, field);
+    const columns = DIRECT[this.entity].filter((field) => fed(field) || derived(this.entity, field, fed));
+    this.referenceFields = Object.keys(REFERENCE_COLUMNS).filter(
+      (field) => field in plan.entity.fields && fed(field),
+    );
+    for (const field of this.referenceFields) columns.push(REFERENCE_COLUMNS[field] as string);
+    const attribution = ATTRIBUTION[this.entity];
+    this.hasTeam = attribution !== undefined && fed(attribution.person);
+    if (this.hasTeam) columns.push('team_id');
+    this.hasCurrency = columns.includes('currency');
+    this.columns = columns;
+    this.insertDefaults = insertDefaults(this.entity, plan.currency, session.now);
+    this.defaultColumns = Object.keys(this.insertDefaults({})).filter((c) => !columns.includes(c));
+    const insertColumns = ['org_id', 'external_id', ...columns, ...this.defaultColumns];
+    this.writer = new BulkWriter(session.tx, dialect, [{ name: this.table, columns: insertColumns }]);
+  }
+
+  async init() {
+    const before = await maxRowId(this.session.tx, this.table);
+    this.firstNewId = before + 1;
+    this.touched = new Uint8Array((before >> 3) + 1);
+  }
+
+  async finish() {}
+
+  async importBatch(rows: readonly ParsedRow[]) {
+    const { session } = this;
+    const ready: ParsedRow[] = [];
+    for (const row of rows) {
+      if (row.problems.length > 0) await session.reject(row);
+      else ready.push(row);
+    }
+    await this.resolve(ready);
+    const assembled: Assembled[] = [];
+    const lines = new Map<string, number>();
+    for (const row of ready) {
+      if (row.problems.length === 0) {
+        const key = this.keyOf(row);
+        const first = lines.get(key);
+        if (first !== undefined) {
+          session.problem(
+            row,
+            'external_id',
+            `is the same row as line ${first}: each row needs its own external id`,
+          );
+        } else {
+          lines.set(key, row.line);
+          assembled.push({ row, values: this.assemble(row) });
+        }
+      }
+      if (row.problems.length > 0) await session.reject(row);
+    }
+    await this.write(assembled);
+  }
+
+  private keyOf(row: ParsedRow): string {
+    return row.externalId !== null ? `id:${row.externalId}` : `name:${nameKey(String(row.values.name))}`;
+  }
+
+  /** Resolves the batch's references into id columns (owner -> owner_id...); a failure is a problem on the row. */
+  private async resolve(rows: readonly ParsedRow[]) {
+    const { session } = this;
+    const fields = this.referenceFields;
+    const dealIds = await this.loadIds(rows, fields, 'deal');
+    const leadIds = await this.loadIds(rows, fields, 'lead');
+    for (const row of rows) {
+      for (const field of fields) {
+        const column = REFERENCE_COLUMNS[field] as string;
+        const text = row.values[field];
+        if (typeof text !== 'string') {
+          row.values[column] = null;
+          continue;
+        }
+        const key = `${field}\u0001${text}`;
+        const known = this.resolved.get(key);
+        if (known !== undefined) {
+          row.values[column] = known;
+          continue;
+        }
+        let id: number | null;
+        if (field === 'account') id = await session.account(row, field);
+        else if (field === 'deal' || field === 'lead') {
+          id = (field === 'deal' ? dealIds : leadIds).get(text) ?? null;
+          if (id === null) session.problem(row, field, `no ${field} has the external id ${quote(text)}`);
+        } else id = (await session.person(row, field))?.id ?? null;
+        row.values[column] = id;
+        // Files repeat the same owners and accounts on many rows: resolve each text once.
+        if (id !== null && field !== 'deal' && field !== 'lead') {
+          if (this.resolved.size >= MAX_RESOLVED) this.resolved.clear();
+          this.resolved.set(key, id);
+        }
+      }
+    }
+  }
+
+  private async loadIds(rows: readonly ParsedRow[], fields: readonly string[], table: 'deal' | 'lead') {
+    if (!fields.includes(table)) return new Map<string, number>();
+    const wanted = new Set<string>();
+    for (const row of rows)
+      if (typeof row.values[table] === 'string') wanted.add(row.values[table] as string);
+    return findIdsByExternalId(this.session.tx, this.session.orgId, table, [...wanted]);
+  }
+
+  /** Completes the row's values in place (no copy per row): every column set, the team attributed. */
+  private assemble(row: ParsedRow): ImportRow {
+    const v = row.values;
+    for (const column of this.columns) if (v[column] === undefined) v[column] = null;
+    if (this.hasCurrency && v.currency === null) v.currency = this.session.plan.currency;
+    const attribution = ATTRIBUTION[this.entity];
+    if (attribution && this.hasTeam) {
+      const personId = v[REFERENCE_COLUMNS[attribution.person] as string] as number | null;
+      let at = this.session.now;
+      for (const field of attribution.at) {
+        if (typeof v[field] === 'number') {
+          at = v[field] as number;
+          break;
+        }
+      }
+      v.team_id = personId === null ? null : this.session.people.teamAt(personId, at);
+    }
+    return v as ImportRow;
+  }
+
+  private isTouched(id: number): boolean {
+    return id >= this.firstNewId || ((this.touched[id >> 3] ?? 0) & (1 << (id & 7))) !== 0;
+  }
+
+  private markTouched(id: number) {
+    if (id < this.firstNewId) this.touched[id >> 3] = (this.touched[id >> 3] ?? 0) | (1 << (id & 7));
+  }
+
+  private async write(batch: readonly Assembled[]) {
+    const { session } = this;
+    const byExternalId = new Map<string, ImportRow>();
+    const withIds = batch.filter((a) => a.row.externalId !== null).map((a) => a.row.externalId as string);
+    for (const found of await findByExternalIds(
+      session.tx,
+      session.orgId,
+      this.table,
+      this.columns,
+      withIds,
+    )) {
+      byExternalId.set(String(found.external_id), found);
+    }
+    // Accounts may already exist under their name (created by a deals import): a row
+    // without an external id matches any account of that name, one with an id only those without.
+    const byName = new Map<Assembled, number>();
+    if (this.entity === 'accounts') {
+      for (const a of batch) {
+        if (a.row.externalId !== null && byExternalId.has(a.row.externalId)) continue;
+        const named = session.accounts
+          .named(String(a.row.values.name))
+          .filter((found) => a.row.externalId === null || found.external_id === null);
+        if (named.length > 1) {
+          session.problem(
+            a.row,
+            'name',
+            `${named.length} accounts are named ${quote(String(a.row.values.name))}: add an external id column`,
+          );
+        } else if (named[0]) byName.set(a, named[0].id);
+      }
+    }
+    const known = [...byName.values()].filter((id) => id !== NEW_ACCOUNT);
+    const byId = new Map<number, ImportRow>();
+    for (const found of await findByIds(session.tx, session.orgId, this.table, this.columns, known)) {
+      byId.set(Number(found.id), found);
+    }
+    for (const assembled of batch) {
+      const { row, values } = assembled;
+      if (row.problems.length > 0) {
+        await session.reject(row);
+        continue;
+      }
+      const namedId = byName.get(assembled);
+      const existing =
+        (row.externalId !== null ? byExternalId.get(row.externalId) : undefined) ??
+        (namedId === undefined ? undefined : byId.get(namedId));
+      if (!existing && namedId !== NEW_ACCOUNT) {
+        this.insert(row, values);
+        continue;
+      }
+      const id = existing ? Number(existing.id) : NEW_ACCOUNT;
+      if (!existing || this.isTouched(id)) {
+        session.problem(
+          row,
+          'external_id',
+          'is the same row as an earlier line: each row needs its own external id',
+        );
+        await session.reject(row);
+        continue;
+      }
+      this.markTouched(id);
+      const changes: ImportRow = {};
+      for (const column of this.columns) {
+        // A blank created_at keeps the one the account has (it cannot be null).
+        if (column === 'created_at' && values[column] === null) continue;
+        if (existing[column] !== values[column]) changes[column] = values[column] ?? null;
+      }
+      if (row.externalId !== null && existing.external_id !== row.externalId)
+        changes.external_id = row.externalId;
+      if (Object.keys(changes).length === 0) {
+        session.unchanged++;
+        continue;
+      }
+      for (const column of this.instants) {
+        session.touch(existing[column]);
+        session.touch(values[column]);
+      }
+      // Subscriptions count under their account's owner, team and dimensions, on their own
+      // dates: an account moving among them changes rollup days this import does not know.
+      if (this.entity === 'accounts' && ACCOUNT_ROLLUP_KEYS.some((column) => column in changes)) {
+        session.refreshEverything = true;
+      }
+      await updateRow(session.tx, session.orgId, this.table, id, changes);
+      if (this.entity === 'accounts' && ('name' in changes || 'external_id' in changes)) {
+        const before = session.accounts.named(String(existing.name)).find((a) => a.id === id);
+        if (before)
+          session.accounts.replace(before, {
+            id,
+            name: String(values.name),
+            external_id: row.externalId ?? before.external_id,
+          });
+      }
+      session.updated++;
+    }
+    await this.writer.flush();
+  }
+
+  private insert(row: ParsedRow, values: ImportRow) {
+    const { session } = this;
+    const record: unknown[] = [session.orgId, row.externalId];
+    const defaults = this.insertDefaults(values);
+    for (const column of this.columns) record.push(values[column] ?? defaults[column] ?? null);
+    for (const column of this.defaultColumns) record.push(defaults[column] ?? null);
+    for (const column of this.instants) session.touch(values[column]);
+    this.writer.add(this.table, record);
+    // Its id is not read back: a later row of the same name is then known to repeat this one.
+    if (this.entity === 'accounts') {
+      session.accounts.add({ id: NEW_ACCOUNT, name: String(values.name), external_id: row.externalId });
+    }
+    session.inserted++;
+  }
+}
+
+/** Deal status, stage and close date are always derived, whichever columns feed them. */
+function derived(entity: FactEntity, field: string, fed: (field: string) => boolean): boolean {
+  if (entity === 'deals') {
+    if (field === 'stage' || field === 'status' || field === 'closed_at') return true;
+    if (field === 'expected_close_at') return fed('close_date');
+    if (field === 'currency') return fed('amount');
+  }
+  if (entity === 'spend' && (field === 'period_start' || field === 'period_end')) return fed('period');
+  if (entity === 'subscriptions' && field === 'currency') return true;
+  if (entity === 'spend' && field === 'currency') return true;
+  return false;
+}
+
+function insertDefaults(entity: FactEntity, currency: string, now: number): (values: ImportRow) => ImportRow {
+  if (entity === 'deals') {
+    const defaults = { amount: 0, currency };
+    return () => defaults;
+  }
+  if (entity === 'accounts') return (values) => ({ created_at: values.acquired_at ?? now });
+  return () => ({});
+}
