@@ -40,8 +40,36 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
           : 'invalid_input';
     return reply.status(fastifyError.statusCode).send({ error: { code, message: fastifyError.message } });
   }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return reply.status(503).send({
+      error: {
+        code: 'unavailable',
+        message: 'The database is unavailable right now; try again in a moment.',
+      },
+    });
+  }
   request.log.error({ err: error }, 'unhandled error');
   return reply
     .status(500)
     .send({ error: { code: 'internal', message: 'Something went wrong on the server.' } });
+}
+
+/**
+ * PostgreSQL shutdown or restart, a terminated backend (57P01-57P03),
+ * connection failures (class 08), a dropped socket, or a SQLite write lock still
+ * held after busy_timeout: the database may answer on retry, so the caller gets
+ * a 503 rather than a 500 bug report. The pool discards the broken client.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (/^(57P0[123]|08[0-9A-Z]{3})$/.test(code)) return true;
+    if (['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+    if (code.startsWith('SQLITE_BUSY')) return true;
+  }
+  return /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect/.test(
+    error.message,
+  );
 }
