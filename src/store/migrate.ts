@@ -2,10 +2,18 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import { HadafError } from '../core/errors.ts';
 import type { Db } from './db.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as rollups from './migrations/0002-rollups.ts';
+import * as accounts from './migrations/0003-accounts.ts';
+import * as tracking from './migrations/0005-tracking.ts';
+import * as acknowledgements from './migrations/0006-acknowledgements.ts';
 
 /** Migrations live in code (not read from disk) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-rollups': rollups,
+  '0003-accounts': accounts,
+  '0005-tracking': tracking,
+  '0006-acknowledgements': acknowledgements,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -25,7 +25,9 @@ export interface ProgressSnapshotTable {
   created_at: Instant;
 }
 
-export type NotificationKind = 'status_changed' | 'milestone' | 'checkin_due' | 'checkin_overdue';
+/** Alert kinds (also webhook events) plus in-app-only kinds such as a newly assigned goal. */
+export type AlertKind = 'status_changed' | 'milestone' | 'checkin_due' | 'checkin_overdue';
+export type NotificationKind = AlertKind | 'goal_assigned';
 
 export interface NotificationTable {
   id: Generated<number>;

@@ -1,6 +1,26 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServerDeps } from '../app.ts';
+import { auditRoutes } from './audit.ts';
+import { authRoutes } from './auth.ts';
+import { factRoutes } from './facts.ts';
+import { flowRoutes } from './flow.ts';
+import { goalRoutes } from './goals.ts';
+import { insightRoutes } from './insights.ts';
+import { metricRoutes } from './metrics.ts';
 import { systemRoutes } from './system.ts';
+import { userRoutes } from './users.ts';
+import { trackingRoutes } from './tracking.ts';
 
 /** Every API route module, mounted under /api. Add one line per module. */
-export const apiRoutes: Array<(deps: ServerDeps) => FastifyPluginAsyncZod> = [systemRoutes];
+export const apiRoutes: Array<(deps: ServerDeps) => FastifyPluginAsyncZod> = [
+  systemRoutes,
+  authRoutes,
+  userRoutes,
+  auditRoutes,
+  trackingRoutes,
+  factRoutes,
+  goalRoutes,
+  metricRoutes,
+  insightRoutes,
+  flowRoutes,
+];

@@ -81,11 +81,12 @@ const checkin = z.object({
   private: z.boolean(),
   comment: z.string().nullable(),
 });
-const notificationKind = z.enum(['status_changed', 'milestone', 'checkin_due', 'checkin_overdue']);
+const alertKind = z.enum(['status_changed', 'milestone', 'checkin_due', 'checkin_overdue']);
+const notificationKind = z.enum([...alertKind.options, 'goal_assigned']);
 const webhook = z.object({
   id: z.number().int(),
   url: z.string(),
-  events: z.union([z.literal('*'), z.array(notificationKind)]),
+  events: z.union([z.literal('*'), z.array(alertKind)]),
   active: z.boolean(),
   createdAt: z.number(),
 });
@@ -270,7 +271,7 @@ export const trackingRoutes =
           summary: 'Add an alert webhook (admins); the signing secret is shown once',
           body: z.object({
             url: z.string().min(1).max(2000),
-            events: z.union([z.literal('*'), z.array(notificationKind).min(1)]).optional(),
+            events: z.union([z.literal('*'), z.array(alertKind).min(1)]).optional(),
           }),
           response: { 201: webhook.extend({ secret: z.string() }) },
         },

@@ -21,6 +21,7 @@ import {
   type WebhookRow,
 } from '../../store/progress-queries.ts';
 import type { Ctx } from '../context.ts';
+import { extraAlertRecipients, withExtraRecipients } from '../flow/recipients.ts';
 import { enqueueEmail } from '../outbox/enqueue.ts';
 import { alertText, localeOf, type TrackingEvent } from './messages.ts';
 import { type Directory, recipientsOf } from './recipients.ts';
@@ -76,6 +77,8 @@ export async function evaluateGoalAlerts(
     goals.map((g) => g.id),
   );
   const today = dayOf(ctx.now, ctx.org.timeZone);
+  // People a goal's author chose to alert too (goal-setting step 5), besides owner and managers.
+  const extra = await extraAlertRecipients(ctx, goals, options.directory);
   for (const goal of goals) {
     const reading = progress.get(goal.id);
     if (!reading || reading.phase === 'upcoming') continue;
@@ -91,7 +94,10 @@ export async function evaluateGoalAlerts(
       await saveAlertState(tx, ctx.org.id, goal.id, next, ctx.now);
       for (const event of events) {
         const everyone = recipientsOf(goal, options.directory, ctx.now);
-        const to = [...(everyone.owner ? [everyone.owner] : []), ...everyone.managers];
+        const to = withExtraRecipients(
+          [...(everyone.owner ? [everyone.owner] : []), ...everyone.managers],
+          extra.get(goal.id),
+        );
         add(report, await deliver(txCtx, goal, event, keyOf(goal, event, today), to, reading, options));
       }
     });

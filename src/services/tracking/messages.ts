@@ -4,7 +4,7 @@
  * render it afresh in whatever language the reader switches to.
  */
 import type { AlertEvent, Milestone, Progress, ProgressStatus } from '../../core/progress/index.ts';
-import type { NotificationKind } from '../../store/progress-queries.ts';
+import type { AlertKind } from '../../store/progress-queries.ts';
 
 export type Locale = 'en' | 'ar';
 export const localeOf = (text: string | null | undefined): Locale => (text === 'ar' ? 'ar' : 'en');
@@ -41,7 +41,7 @@ export type TrackingEvent =
   | { kind: 'checkin_due'; dueOn: string }
   | { kind: 'checkin_overdue'; dueOn: string };
 
-export function kindOf(event: TrackingEvent): NotificationKind {
+export function kindOf(event: TrackingEvent): AlertKind {
   return event.kind;
 }
 

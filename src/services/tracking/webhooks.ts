@@ -16,11 +16,11 @@ import { assertAllowed, isAdmin } from '../../core/access.ts';
 import { invalid, notFound } from '../../core/errors.ts';
 import { type Db, inTransaction } from '../../store/db.ts';
 import {
+  type AlertKind,
   deleteWebhook as deleteWebhookRow,
   findWebhook,
   insertWebhook,
   listWebhooks as listWebhookRows,
-  type NotificationKind,
   type WebhookRow,
 } from '../../store/progress-queries.ts';
 import { audit } from '../audit.ts';
@@ -30,12 +30,7 @@ import { enqueue, type OutboxTarget } from '../outbox/enqueue.ts';
 
 export const WEBHOOK_CHANNEL = 'webhook';
 export const SIGNATURE_HEADER = 'x-hadaf-signature';
-const EVENT_KINDS: readonly NotificationKind[] = [
-  'status_changed',
-  'milestone',
-  'checkin_due',
-  'checkin_overdue',
-];
+const EVENT_KINDS: readonly AlertKind[] = ['status_changed', 'milestone', 'checkin_due', 'checkin_overdue'];
 const TIMEOUT_MS = 10_000;
 
 export function signWebhookBody(secret: string, body: string): string {
@@ -53,7 +48,7 @@ export function verifyWebhookSignature(secret: string, body: string, header: str
 export interface WebhookView {
   id: number;
   url: string;
-  events: NotificationKind[] | '*';
+  events: AlertKind[] | '*';
   active: boolean;
   createdAt: number;
 }
@@ -61,7 +56,7 @@ export interface WebhookView {
 const view = (row: WebhookRow): WebhookView => ({
   id: row.id,
   url: row.url,
-  events: row.events === '*' ? '*' : (row.events.split(',') as NotificationKind[]),
+  events: row.events === '*' ? '*' : (row.events.split(',') as AlertKind[]),
   active: row.active === 1,
   createdAt: row.created_at,
 });
@@ -85,7 +80,7 @@ function checkEvents(events: readonly string[] | '*' | undefined): string {
   if (events === undefined || events === '*') return '*';
   if (events.length === 0) throw invalid('List at least one event, or use "*" for all.', 'events');
   for (const e of events) {
-    if (!EVENT_KINDS.includes(e as NotificationKind)) {
+    if (!EVENT_KINDS.includes(e as AlertKind)) {
       throw invalid(`"${e}" is not an event: use ${EVENT_KINDS.join(', ')} or "*".`, 'events');
     }
   }
@@ -136,14 +131,14 @@ export async function deleteWebhook({ ctx, input }: { ctx: Ctx; input: { id: num
 interface WebhookPayload {
   webhookId: number;
   body: string;
-  event: NotificationKind;
+  event: AlertKind;
 }
 
 /** Queues the event for every active webhook of the org that wants it; call inside the alert's transaction. */
 export async function enqueueWebhookEvent(
   target: OutboxTarget,
   webhooks: readonly WebhookRow[],
-  event: { kind: NotificationKind; key: string; data: unknown },
+  event: { kind: AlertKind; key: string; data: unknown },
 ): Promise<number> {
   let queued = 0;
   for (const hook of webhooks) {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { updateTrackingSettings } from '../../../src/services/flow/recipients.ts';
 import type { Mailer, MailMessage } from '../../../src/services/outbox/mailer.ts';
 import { smtpMailer } from '../../../src/services/outbox/mailer.ts';
 import { createCheckin } from '../../../src/services/tracking/checkins.ts';
@@ -103,6 +104,23 @@ describe.each(dialects)('tick on %s', (dialect) => {
     const people = [o.maha.email, o.omar.email, o.sara.email, o.rami.email, o.admin.email];
     const mails = mailer.sent.filter((m) => people.includes(m.to));
     expect(mails.map((m) => m.to).sort()).toEqual([o.maha.email, o.omar.email, o.sara.email].sort());
+  });
+
+  it('alerts the extra recipients chosen in the goal-setting flow too, once', async () => {
+    const o = await salesOrg(store);
+    const goalId = await offTrackGoal(o);
+    await updateTrackingSettings({
+      ctx: userCtx(store, o.org, HALFWAY, o.admin, null),
+      input: { goalId, recipients: [o.admin.id, o.sara.id] },
+    });
+    await tick({ db: store.db, now: HALFWAY, mailer: recordingMailer() });
+    await tick({ db: store.db, now: HALFWAY + 30_000, mailer: recordingMailer() });
+    const statusOf = async (user: SalesOrg['sara']) =>
+      (await inbox(o, user)).filter((n) => n.kind === 'status_changed');
+    expect(await statusOf(o.admin)).toHaveLength(1);
+    // Sara owns the goal: choosing her again does not alert her twice
+    expect(await statusOf(o.sara)).toHaveLength(1);
+    expect(await statusOf(o.rami)).toHaveLength(0);
   });
 
   it('sends nothing twice when two schedulers tick at the same moment', async () => {
