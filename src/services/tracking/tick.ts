@@ -14,6 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import { dayOf } from '../../core/periods/index.ts';
+import type { Progress } from '../../core/progress/index.ts';
 import type { Db } from '../../store/db.ts';
 import { dialectOf } from '../../store/dialect.ts';
 import { listOrgs } from '../../store/org-queries.ts';
@@ -26,12 +28,13 @@ import {
   startRun,
 } from '../../store/progress-queries.ts';
 import { type Ctx, systemActor } from '../context.ts';
+import { transitionGoal } from '../goals/transition.ts';
 import { type DeliveryReport, deliverOutbox } from '../outbox/deliver.ts';
 import type { Mailer } from '../outbox/mailer.ts';
 import { type AlertReport, evaluateGoalAlerts, remindCheckins } from './alerts.ts';
 import { loadDirectory, progressOfGoals } from './progress.ts';
 import { takeSnapshots } from './snapshots.ts';
-import { loadGoals } from './sources.ts';
+import { loadGoals, type TrackedGoal } from './sources.ts';
 import { WEBHOOK_CHANNEL, webhookSender } from './webhooks.ts';
 
 export const TICK_JOB = 'tick';
@@ -60,6 +63,8 @@ export interface TickReport {
   snapshots: number;
   alerts: AlertReport;
   reminders: AlertReport;
+  /** Goals whose period ended, closed as achieved or missed. */
+  closed: number;
   delivery: DeliveryReport | null;
   /** Orgs whose part of the run failed, with the reason; the other orgs still ran. */
   errors: Array<{ orgId: number; error: string }>;
@@ -78,6 +83,7 @@ export async function tick(options: TickOptions): Promise<TickReport> {
     snapshots: 0,
     alerts: emptyAlerts(),
     reminders: emptyAlerts(),
+    closed: 0,
     delivery: null,
     errors: [],
   };
@@ -129,6 +135,30 @@ async function tickOrg(ctx: Ctx, options: TickOptions, report: TickReport) {
   const progress = await progressOfGoals(ctx, goals);
   addReport(report.alerts, await evaluateGoalAlerts(ctx, goals, progress, alertOptions));
   addReport(report.reminders, await remindCheckins(ctx, goals, alertOptions));
+  report.closed += await closeEndedGoals(ctx, goals, progress);
+}
+
+/**
+ * Once a goal's last day is over in the org's time zone, it closes as
+ * achieved or missed from its final progress (after the day's alerts went
+ * out), so it leaves the active list. Goals without data stay open for a
+ * person to decide.
+ */
+async function closeEndedGoals(
+  ctx: Ctx,
+  goals: readonly TrackedGoal[],
+  progress: ReadonlyMap<number, Progress>,
+) {
+  const today = dayOf(ctx.now, ctx.org.timeZone);
+  let closed = 0;
+  for (const goal of goals) {
+    const reading = progress.get(goal.id);
+    if (goal.period.end >= today || !reading || reading.status === 'no_data') continue;
+    const to = reading.status === 'achieved' ? 'achieved' : 'missed';
+    await transitionGoal({ ctx, input: { goalId: goal.id, to, note: `period ended ${goal.period.end}` } });
+    closed++;
+  }
+  return closed;
 }
 
 function addReport(into: AlertReport, more: AlertReport) {

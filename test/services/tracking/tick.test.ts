@@ -123,6 +123,44 @@ describe.each(dialects)('tick on %s', (dialect) => {
     expect(await statusOf(o.rami)).toHaveLength(0);
   });
 
+  it('closes goals whose period has ended as achieved or missed, once, with an audit entry', async () => {
+    const o = await salesOrg(store);
+    await wonDeal(store.db, o.org.id, {
+      ownerId: o.sara.id,
+      teamId: o.riyadh.id,
+      amount: 500_000,
+      closedAt: utc('2027-02-01T10:00:00'),
+    });
+    const rep = { scope_type: 'rep' as const, scope_id: o.sara.id, owner_id: o.sara.id };
+    // 500,000 won in the quarter: the 400,000 goal is achieved, the 600,000 one missed
+    const reached = await insertGoal(store.db, o.org.id, { metric: 'revenue', target: 400_000, ...rep });
+    const short = await insertGoal(store.db, o.org.id, { metric: 'revenue', target: 600_000, ...rep });
+    const statuses = async () =>
+      (
+        await store.db
+          .selectFrom('goal')
+          .select(['id', 'status'])
+          .where('id', 'in', [reached, short])
+          .orderBy('id')
+          .execute()
+      ).map((g) => g.status);
+
+    await tick({ db: store.db, now: utc('2027-03-31T12:00:00'), mailer: recordingMailer() });
+    expect(await statuses()).toEqual(['active', 'active']); // the last day is not over yet
+    const after = await tick({ db: store.db, now: utc('2027-04-01T00:05:00'), mailer: recordingMailer() });
+    expect(await statuses()).toEqual(['achieved', 'missed']);
+    expect(after.closed).toBeGreaterThanOrEqual(2);
+    const again = await tick({ db: store.db, now: utc('2027-04-01T00:06:00'), mailer: recordingMailer() });
+    expect(again.closed).toBe(0);
+    const audit = await store.db
+      .selectFrom('audit_log')
+      .select(['entity_id', 'action'])
+      .where('org_id', '=', o.org.id)
+      .where('action', '=', 'transition')
+      .execute();
+    expect(audit.map((a) => a.entity_id).sort()).toEqual([reached, short].sort());
+  });
+
   it('sends nothing twice when two schedulers tick at the same moment', async () => {
     const o = await salesOrg(store);
     await offTrackGoal(o);
