@@ -62,6 +62,30 @@ describe('createFormatter', () => {
   });
 });
 
+describe('Formatter.metric', () => {
+  const format = createFormatter('en', 'latn');
+
+  test('writes each unit its own way: money from minor units, percentages from fractions', () => {
+    // 4757481100 halalas = SAR 47,574,811 → compact 47.6M
+    expect(format.metric(4757481100, 'currency', 'SAR', { compact: true })).toBe('SAR\u00a047.6M');
+    expect(format.metric(0.2946, 'percent', 'SAR')).toBe('29.5%');
+    expect(format.metric(29.94, 'days', 'SAR')).toBe('29.9 days');
+    expect(format.metric(1, 'hours', 'SAR')).toBe('1 hour');
+  });
+
+  test('rounds counts to whole numbers from 100 up and keeps one decimal below', () => {
+    expect(format.metric(1052.24, 'count', 'SAR')).toBe('1,052');
+    expect(format.metric(10.44, 'count', 'SAR')).toBe('10.4');
+    expect(format.metric(2838.9, 'count', 'SAR', { compact: true })).toBe('2,839');
+    expect(format.metric(248_000, 'count', 'SAR', { compact: true })).toBe('248K');
+  });
+
+  test('uses the chosen digits and the language’s unit words', () => {
+    expect(createFormatter('ar', 'arab').metric(12, 'days', 'SAR')).toContain('١٢');
+    expect(createFormatter('ar', 'latn').metric(12, 'days', 'SAR')).toContain('يوم');
+  });
+});
+
 describe('dayIn', () => {
   test('gives the calendar day of an instant in a time zone', () => {
     // 22:30 UTC on 31 Jan: already 1 Feb in Riyadh (UTC+3), still 31 Jan in Los Angeles (UTC-8).

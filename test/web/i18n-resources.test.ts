@@ -41,5 +41,18 @@ describe('i18n resources', () => {
   test('the Arabic UI uses the glossary terms for the main screens', () => {
     expect(ar.nav).toMatchObject({ dashboard: 'لوحة المعلومات', goals: 'الأهداف' });
     expect(ar.app.name).toBe('هدف');
+    expect(ar.status).toEqual({
+      achieved: 'تحقق',
+      on_track: 'على المسار',
+      at_risk: 'معرّض للخطر',
+      off_track: 'خارج المسار',
+      no_data: 'لا بيانات',
+    });
+    expect(ar.leaderboard.title).toBe('لوحة المتصدرين');
+    expect(ar.goal.pace).toBe('الوتيرة');
+    expect(ar.goal.forecast).toBe('التوقع');
+    expect(ar.checkins.save).toContain('مراجعة التقدم');
+    expect(ar.bonus.title).toBe('المكافأة');
+    expect(ar.leaderboard.rep).toBe('مندوب المبيعات');
   });
 });

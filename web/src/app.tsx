@@ -1,25 +1,47 @@
-import { useEffect, useRef } from 'react';
-import { Trans, useTranslation } from 'react-i18next';
-import { OrgFacts } from './org-facts.tsx';
-import { type PageId, Placeholder } from './pages/placeholder.tsx';
+import { lazy, type ReactNode, Suspense, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorNotice, Loading } from './components/async.tsx';
+import { DirectoryProvider } from './directory.tsx';
+import { DashboardPage } from './pages/dashboard.tsx';
+import { FirstRunPage } from './pages/first-run.tsx';
+import { LoginPage } from './pages/login.tsx';
 import { usePreferences } from './preferences.tsx';
-import { Link, usePath } from './router.tsx';
-import { type OrgState, useOrg } from './use-org.ts';
+import { Link, matchPath, usePath } from './router.tsx';
+import { useSession } from './session.tsx';
+import { useUnread } from './unread.ts';
+import { asApiError } from './use-api.ts';
 
-const navItems = [
+// The dashboard is the landing screen and ships in the first bundle; the rest load when visited.
+const GoalPage = lazy(() => import('./pages/goal.tsx').then((m) => ({ default: m.GoalPage })));
+const GoalsPage = lazy(() => import('./pages/goals.tsx').then((m) => ({ default: m.GoalsPage })));
+const DrillPage = lazy(() => import('./pages/drill.tsx').then((m) => ({ default: m.DrillPage })));
+const DataPage = lazy(() => import('./pages/data.tsx').then((m) => ({ default: m.DataPage })));
+const NotificationsPage = lazy(() =>
+  import('./pages/notifications.tsx').then((m) => ({ default: m.NotificationsPage })),
+);
+const SettingsPage = lazy(() => import('./pages/settings.tsx').then((m) => ({ default: m.SettingsPage })));
+
+type NavId = 'dashboard' | 'goals' | 'data' | 'notifications' | 'settings';
+
+const navItems: Array<{ id: NavId; path: string }> = [
   { id: 'dashboard', path: '/' },
   { id: 'goals', path: '/goals' },
   { id: 'data', path: '/data' },
-] as const satisfies ReadonlyArray<{ id: PageId; path: string }>;
+  { id: 'notifications', path: '/notifications' },
+  { id: 'settings', path: '/settings' },
+];
 
-/** Commands shown verbatim in messages; they are code, not prose to translate. */
-const commands = { command: 'npx hadaf demo', start: 'npm start' };
+/** The nav item a path belongs to: a goal page under Goals, the drill-down under Dashboard. */
+function sectionOf(path: string): NavId | undefined {
+  if (path === '/' || path === '/drill') return 'dashboard';
+  if (path === '/goals' || path.startsWith('/goals/')) return 'goals';
+  return navItems.find((item) => item.path === path)?.id;
+}
 
 export function App() {
   const { t } = useTranslation();
+  const { state, retry } = useSession();
   const path = usePath();
-  const { state, retry } = useOrg();
-  const page = navItems.find((item) => item.path === path)?.id;
 
   // After an in-app navigation, move focus to the new page's heading so screen readers announce it.
   const mainRef = useRef<HTMLElement>(null);
@@ -30,7 +52,36 @@ export function App() {
     mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
   }, [path]);
 
-  return (
+  const signedIn = state.status === 'signedIn';
+  let content: ReactNode;
+  switch (state.status) {
+    case 'checking':
+      content = <Loading label={t('session.checking')} />;
+      break;
+    case 'failed':
+      content = (
+        <section className="page">
+          <h1 tabIndex={-1}>{t('session.failedTitle')}</h1>
+          <ErrorNotice error={state.error} onRetry={retry} />
+        </section>
+      );
+      break;
+    case 'needsSetup':
+      content = <FirstRunPage />;
+      break;
+    case 'signedOut':
+      content = <LoginPage reason={state.reason} />;
+      break;
+    case 'signedIn':
+      content = (
+        <Suspense fallback={<Loading />}>
+          <Route path={path} />
+        </Suspense>
+      );
+      break;
+  }
+
+  const shell = (
     <>
       <a className="skip-link" href="#main">
         {t('skipToContent')}
@@ -41,97 +92,107 @@ export function App() {
           <div>
             <p className="brand-name">{t('app.name')}</p>
             <p className="org-name" data-testid="org-name">
-              {state.status === 'ready'
-                ? state.org.name
-                : state.status === 'loading'
-                  ? t('org.loadingShort')
-                  : ''}
+              {state.status === 'signedIn' ? state.org.name : ''}
             </p>
           </div>
         </div>
-        <nav className="main-nav" aria-label={t('nav.label')}>
-          <ul>
-            {navItems.map((item) => (
-              <li key={item.id}>
-                <Link to={item.path} aria-current={item.id === page ? 'page' : undefined}>
-                  {t(`nav.${item.id}`)}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        {signedIn ? <MainNav path={path} /> : <div className="main-nav" />}
         <div className="tools">
-          <DigitsSelect />
           <LanguageSwitch />
+          {state.status === 'signedIn' ? <UserMenu name={state.user.name} /> : null}
         </div>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
-        <MainContent state={state} retry={retry} page={page} path={path} />
+        {content}
       </main>
     </>
   );
+  return signedIn ? <DirectoryProvider>{shell}</DirectoryProvider> : shell;
 }
 
-function MainContent({
-  state,
-  retry,
-  page,
-  path,
-}: {
-  state: OrgState;
-  retry: () => void;
-  page: PageId | undefined;
-  path: string;
-}) {
-  const { t } = useTranslation();
-  switch (state.status) {
-    case 'loading':
-      return (
-        <p className="status" role="status">
-          {t('org.loading')}
-        </p>
-      );
-    case 'missing':
-      return (
-        <section className="notice">
-          <h1 tabIndex={-1}>{t('org.missingTitle')}</h1>
-          <p>
-            <Trans i18nKey="org.missingBody" values={commands} components={{ code: <code /> }} />
-          </p>
-        </section>
-      );
-    case 'failed':
-      return (
-        <section className="notice notice-error" role="alert">
-          <h1 tabIndex={-1}>{t('org.errorTitle')}</h1>
-          <p>
-            {state.error.status === 0 ? (
-              <Trans i18nKey="org.unreachable" values={commands} components={{ code: <code /> }} />
-            ) : (
-              t('org.serverSaid', { status: state.error.status, message: state.error.message })
-            )}
-          </p>
-          <button type="button" className="button" onClick={retry}>
-            {t('org.retry')}
-          </button>
-        </section>
-      );
-    case 'ready':
-      if (!page) return <NotFound path={path} />;
-      return (
-        <Placeholder page={page}>{page === 'dashboard' ? <OrgFacts org={state.org} /> : null}</Placeholder>
-      );
+function Route({ path }: { path: string }) {
+  const goal = matchPath('/goals/:id', path);
+  if (goal) {
+    const id = Number(goal.id);
+    return Number.isSafeInteger(id) && id > 0 ? <GoalPage key={id} id={id} /> : <NotFound path={path} />;
   }
+  switch (path) {
+    case '/':
+      return <DashboardPage />;
+    case '/goals':
+      return <GoalsPage />;
+    case '/drill':
+      return <DrillPage />;
+    case '/data':
+      return <DataPage />;
+    case '/notifications':
+      return <NotificationsPage />;
+    case '/settings':
+      return <SettingsPage />;
+    default:
+      return <NotFound path={path} />;
+  }
+}
+
+function MainNav({ path }: { path: string }) {
+  const { t } = useTranslation();
+  const { format } = usePreferences();
+  const unread = useUnread(path);
+  const current = sectionOf(path);
+  return (
+    <nav className="main-nav" aria-label={t('nav.label')}>
+      <ul>
+        {navItems.map((item) => (
+          <li key={item.id}>
+            <Link to={item.path} aria-current={item.id === current ? 'page' : undefined}>
+              {t(`nav.${item.id}`)}
+              {item.id === 'notifications' && unread ? (
+                <span className="count" data-testid="unread-count">
+                  <span className="visually-hidden">{t('nav.unreadBefore')}</span>
+                  {format.number(unread)}
+                  <span className="visually-hidden">{t('nav.unreadAfter')}</span>
+                </span>
+              ) : null}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function UserMenu({ name }: { name: string }) {
+  const { t } = useTranslation();
+  const { logOut } = useSession();
+  const [error, setError] = useState<ReturnType<typeof asApiError> | null>(null);
+  return (
+    <div className="user-menu">
+      <span className="user-name" data-testid="user-name">
+        {name}
+      </span>
+      <button
+        type="button"
+        className="button"
+        onClick={() => {
+          setError(null);
+          logOut().catch((failure: unknown) => setError(asApiError(failure)));
+        }}
+      >
+        {t('session.logOut')}
+      </button>
+      {error ? <ErrorNotice error={error} title={t('session.logOutFailed')} /> : null}
+    </div>
+  );
 }
 
 function NotFound({ path }: { path: string }) {
   const { t } = useTranslation();
   return (
     <section className="page">
-      <h1 tabIndex={-1}>{t('pages.notFound.title')}</h1>
-      <p>{t('pages.notFound.body', { path })}</p>
+      <h1 tabIndex={-1}>{t('notFound.title')}</h1>
+      <p>{t('notFound.body', { path })}</p>
       <p>
-        <Link to="/">{t('pages.notFound.back')}</Link>
+        <Link to="/">{t('notFound.back')}</Link>
       </p>
     </section>
   );
@@ -151,20 +212,6 @@ function LanguageSwitch() {
     >
       <span lang={other}>{t('language.otherName')}</span>
     </button>
-  );
-}
-
-function DigitsSelect() {
-  const { t } = useTranslation();
-  const { digits, setDigits } = usePreferences();
-  return (
-    <label className="digits">
-      <span>{t('digits.label')}</span>
-      <select value={digits} onChange={(event) => setDigits(event.target.value === 'arab' ? 'arab' : 'latn')}>
-        <option value="latn">{t('digits.latn')}</option>
-        <option value="arab">{t('digits.arab')}</option>
-      </select>
-    </label>
   );
 }
 

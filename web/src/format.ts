@@ -28,7 +28,8 @@ export interface Formatter {
   /** A fraction as a percentage: 0.456 → "46%". */
   percent(fraction: number, maximumFractionDigits?: number): string;
   /** Money stored as integer minor units (cents, halalas, fils) in the given ISO 4217 currency. */
-  money(minorUnits: number, currency: string, options?: { compact?: boolean }): string;
+  /** whole: no minor units (SAR 1,234 rather than SAR 1,234.00), for large headline figures. */
+  money(minorUnits: number, currency: string, options?: { compact?: boolean; whole?: boolean }): string;
   /** A calendar day, 'YYYY-MM-DD', as stored; no time zone shifts it. */
   day(day: string, style?: DateStyle): string;
   /** An instant (epoch ms) as the day and time it was in the given IANA time zone. */
@@ -36,7 +37,19 @@ export interface Formatter {
   /** 1 = January. */
   monthName(month: number): string;
   currencyName(currency: string): string;
+  /**
+   * A metric's value in its unit: money from minor units, a percentage from
+   * a fraction, days and hours with their unit word. compact: 47.6M.
+   */
+  metric(
+    value: number,
+    unit: MetricUnit,
+    currency: string,
+    options?: { compact?: boolean; whole?: boolean },
+  ): string;
 }
+
+export type MetricUnit = 'currency' | 'count' | 'percent' | 'days' | 'hours';
 
 const dayPattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -68,22 +81,27 @@ export function createFormatter(language: Language, digits: Digits): Formatter {
     return format;
   };
 
+  const money: Formatter['money'] = (minorUnits, currency, { compact = false, whole = false } = {}) => {
+    const format = numberFormat({
+      style: 'currency',
+      currency,
+      ...(compact
+        ? { notation: 'compact', maximumFractionDigits: 1 }
+        : whole
+          ? { minimumFractionDigits: 0, maximumFractionDigits: 0 }
+          : {}),
+    });
+    const minorDigits = numberFormat({ style: 'currency', currency }).resolvedOptions().maximumFractionDigits;
+    return format.format(minorUnits / 10 ** (minorDigits ?? 2));
+  };
+
   return {
     language,
     digits,
     number: (value, options = {}) => numberFormat(options).format(value),
     percent: (fraction, maximumFractionDigits = 0) =>
       numberFormat({ style: 'percent', maximumFractionDigits }).format(fraction),
-    money(minorUnits, currency, { compact = false } = {}) {
-      const format = numberFormat({
-        style: 'currency',
-        currency,
-        ...(compact ? { notation: 'compact', maximumFractionDigits: 1 } : {}),
-      });
-      const minorDigits = numberFormat({ style: 'currency', currency }).resolvedOptions()
-        .maximumFractionDigits;
-      return format.format(minorUnits / 10 ** (minorDigits ?? 2));
-    },
+    money,
     day(day, style = 'long') {
       const match = dayPattern.exec(day);
       if (!match) throw new RangeError(`Not a day in YYYY-MM-DD form: "${day}".`);
@@ -101,6 +119,29 @@ export function createFormatter(language: Language, digits: Digits): Formatter {
     },
     currencyName: (currency) =>
       new Intl.DisplayNames(language, { type: 'currency' }).of(currency) ?? currency,
+    metric(value, unit, currency, { compact = false, whole = false } = {}) {
+      switch (unit) {
+        case 'currency':
+          return money(value, currency, { compact, whole });
+        case 'percent':
+          return numberFormat({ style: 'percent', maximumFractionDigits: 1 }).format(value);
+        case 'days':
+        case 'hours':
+          return numberFormat({
+            style: 'unit',
+            unit: unit === 'days' ? 'day' : 'hour',
+            unitDisplay: 'long',
+            maximumFractionDigits: 1,
+          }).format(value);
+        case 'count':
+          // Counts are whole; a fraction only says something about small averages and paces.
+          return numberFormat(
+            compact && Math.abs(value) >= 100_000
+              ? { notation: 'compact', maximumFractionDigits: 1 }
+              : { maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 1 },
+          ).format(value);
+      }
+    },
   };
 }
 

@@ -13,6 +13,11 @@ declare module 'i18next' {
   }
 }
 
+/** Unicode first-strong isolate … pop directional isolate, around a value placed in a sentence. */
+export function isolate(value: unknown): string {
+  return `\u2068${String(value)}\u2069`;
+}
+
 /** The stored choice, else Arabic when the browser's preferred language is Arabic, else English. */
 function initialLanguage(): Language {
   const stored = readSetting('language');
@@ -37,8 +42,13 @@ export function setupI18n() {
     supportedLngs: ['en', 'ar'],
     // Both bundles are inline, so init can finish before the first render.
     initAsync: false,
-    // React escapes what it renders.
-    interpolation: { escapeValue: false },
+    interpolation: {
+      // React escapes what it renders; what interpolation needs is bidi isolation. Each
+      // value (a name, a date, an amount) is wrapped in FSI…PDI so an English name next
+      // to a date in an Arabic sentence (or the reverse) keeps its own order.
+      escapeValue: true,
+      escape: isolate,
+    },
   });
   applyToDocument(language);
   i18next.on('languageChanged', (next) => {
