@@ -188,31 +188,32 @@ export async function withIndexesDeferred<T>(
     await sql`alter table ${sql.table(key.table)} drop constraint ${sql.id(key.name)}`.execute(trx);
   }
   for (const index of indexes) await sql`drop index ${sql.id(index.name)}`.execute(trx);
-  const result = await load();
-  const restore = await roomToSort(trx, dialect);
+  const restore = await roomToWork(trx, dialect);
   try {
+    const result = await load();
     for (const index of indexes) await sql.raw(index.definition).execute(trx);
     for (const key of keys) {
       await sql`alter table ${sql.table(key.table)} add constraint ${sql.id(key.name)} ${sql.raw(key.definition)}`.execute(
         trx,
       );
     }
+    return result;
   } finally {
     await restore();
   }
-  return result;
 }
 
-/** Memory for building indexes and validating keys, in KiB: bounded, and enough to sort millions of keys in few passes. */
+/** Memory for the load and the index builds, in KiB: bounded, and enough to sort millions of keys in few passes. */
 const SORT_MEMORY_KIB = 256 * 1024;
 
 /**
- * Gives index builds room to sort in memory: SQLite's sorter spills to temporary
- * files once it holds `cache_size` worth of keys (2 MB by default), PostgreSQL's
- * after `maintenance_work_mem`. Returns the undo (PostgreSQL's SET LOCAL undoes
- * itself when the transaction ends).
+ * Gives the load and the index builds room in memory: SQLite's sorter spills to
+ * temporary files once it holds `cache_size` worth of keys (2 MB by default),
+ * and its page cache spills fresh pages to the WAL mid-transaction;
+ * PostgreSQL sorts within `maintenance_work_mem`. Returns the undo
+ * (PostgreSQL's SET LOCAL undoes itself when the transaction ends).
  */
-async function roomToSort(trx: Db, dialect: Dialect): Promise<() => Promise<void>> {
+async function roomToWork(trx: Db, dialect: Dialect): Promise<() => Promise<void>> {
   if (dialect === 'postgres') {
     await sql.raw(`set local maintenance_work_mem = '${SORT_MEMORY_KIB}kB'`).execute(trx);
     await sql.raw(`set local work_mem = '${SORT_MEMORY_KIB}kB'`).execute(trx);

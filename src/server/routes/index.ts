@@ -8,8 +8,8 @@ import { goalRoutes } from './goals.ts';
 import { insightRoutes } from './insights.ts';
 import { metricRoutes } from './metrics.ts';
 import { systemRoutes } from './system.ts';
-import { userRoutes } from './users.ts';
 import { trackingRoutes } from './tracking.ts';
+import { userRoutes } from './users.ts';
 
 /** Every API route module, mounted under /api. Add one line per module. */
 export const apiRoutes: Array<(deps: ServerDeps) => FastifyPluginAsyncZod> = [
