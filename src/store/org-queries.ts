@@ -68,3 +68,48 @@ export async function countOrgs(db: Db): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(n);
 }
+
+export interface OrgPatch {
+  name?: string;
+  currency?: string;
+  timeZone?: string;
+  fiscalYearStartMonth?: number;
+  weekStart?: number;
+  workingDays?: number[];
+  settings?: OrgSettings;
+}
+
+/** Changes an org's own settings; the org is named by id, so nothing of another org is touched. */
+export async function updateOrg(db: Db, orgId: number, patch: OrgPatch): Promise<Org | undefined> {
+  const row = await db
+    .updateTable('org')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.currency !== undefined ? { currency: patch.currency } : {}),
+      ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
+      ...(patch.fiscalYearStartMonth !== undefined
+        ? { fiscal_year_start_month: patch.fiscalYearStartMonth }
+        : {}),
+      ...(patch.weekStart !== undefined ? { week_start: patch.weekStart } : {}),
+      ...(patch.workingDays !== undefined ? { working_days: patch.workingDays.join(',') } : {}),
+      ...(patch.settings !== undefined ? { settings: JSON.stringify(patch.settings) } : {}),
+    })
+    .where('id', '=', orgId)
+    .returningAll()
+    .executeTakeFirst();
+  return row && toOrg(row);
+}
+
+/** Whether the org holds any money figures, which are in minor units of its currency. */
+export async function orgHasMoney(db: Db, orgId: number): Promise<boolean> {
+  for (const table of ['deal', 'subscription', 'spend'] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select('id')
+      .where('org_id', '=', orgId)
+      .limit(1)
+      .executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
+}

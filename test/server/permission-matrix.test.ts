@@ -405,6 +405,15 @@ const rows: Record<string, Row> = {
 
   // ---- your own session and account ---------------------------------------
   'GET /api/org': { request: () => get('/api/org'), expect: signedIn() },
+  'GET /api/org/settings': { request: () => get('/api/org/settings'), expect: signedIn() },
+  'PUT /api/org/settings': {
+    request: () => ({
+      method: 'PUT',
+      url: '/api/org/settings',
+      payload: { settings: { atRiskBelow: 0.95 } },
+    }),
+    expect: admins(),
+  },
   'GET /api/auth/session': { request: () => get('/api/auth/session'), expect: signedIn() },
   'POST /api/auth/logout': {
     request: () => ({ method: 'POST', url: '/api/auth/logout' }),

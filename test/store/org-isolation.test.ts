@@ -22,6 +22,8 @@ const orgIndependent: Record<string, string> = {
   'org-queries.listOrgs': 'server-level: used by health and org selection',
   'org-queries.countOrgs': 'server-level: used by health',
   'org-queries.toOrg': 'pure row mapper',
+  'org-queries.updateOrg': 'changes the org named by its own id (callers pass ctx.org.id)',
+  'org-queries.orgHasMoney': 'reads the org named by its own id',
   'progress-queries.acquireLease': 'scheduler lease: one per server, not per org',
   'progress-queries.releaseLease': 'scheduler lease: one per server, not per org',
   'progress-queries.startRun': 'scheduler run log: server-level',
