@@ -27,6 +27,8 @@ interface SessionApi {
   signUp(input: SignUpInput): Promise<void>;
   logOut(): Promise<void>;
   retry(): void;
+  /** Reads /api/org again, e.g. after an admin changed the org's settings. */
+  refreshOrg(): Promise<void>;
 }
 
 const SessionContext = createContext<SessionApi | null>(null);
@@ -93,9 +95,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
+
+  const refreshOrg = useCallback(async () => {
+    const org = await getJson<OrgInfo>('/api/org');
+    setState((previous) => (previous.status === 'signedIn' ? { ...previous, org } : previous));
+  }, []);
+
   const value = useMemo(
-    () => ({ state, logIn, signUp, logOut, retry }),
-    [state, logIn, signUp, logOut, retry],
+    () => ({ state, logIn, signUp, logOut, retry, refreshOrg }),
+    [state, logIn, signUp, logOut, retry, refreshOrg],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
@@ -107,8 +115,8 @@ export function useSession(): SessionApi {
 }
 
 /** The signed-in user and org; only for screens shown after sign-in. */
-export function useSignedIn(): { user: User; org: OrgInfo } {
-  const { state } = useSession();
+export function useSignedIn(): { user: User; org: OrgInfo; refreshOrg: () => Promise<void> } {
+  const { state, refreshOrg } = useSession();
   if (state.status !== 'signedIn') throw new Error('useSignedIn is for screens behind sign-in.');
-  return state;
+  return { user: state.user, org: state.org, refreshOrg };
 }
