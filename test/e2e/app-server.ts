@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { build } from 'vite';
 import { buildServer } from '../../src/server/app.ts';
+import type { Mailer } from '../../src/services/outbox/mailer.ts';
 import type { Store } from '../../src/store/db.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -27,8 +28,14 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** The real server over the given store, serving dist/web, on a free port of 127.0.0.1. */
-export async function startApp(store: Store, options: { now?: () => number } = {}): Promise<RunningApp> {
+/**
+ * The real server over the given store, serving dist/web, on a free port of 127.0.0.1.
+ * Without a `mailer` the server reads HADAF_SMTP_URL, as in production.
+ */
+export async function startApp(
+  store: Store,
+  options: { now?: () => number; mailer?: Mailer | null } = {},
+): Promise<RunningApp> {
   const app = await buildServer({ store, webDir, ...options });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;

@@ -2,6 +2,7 @@ import { lazy, type ReactNode, Suspense, useEffect, useRef, useState } from 'rea
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice, Loading } from './components/async.tsx';
 import { DirectoryProvider } from './directory.tsx';
+import { accountLinkPage } from './pages/account-links.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { FirstRunPage } from './pages/first-run.tsx';
 import { LoginPage } from './pages/login.tsx';
@@ -70,7 +71,8 @@ export function App() {
       content = <FirstRunPage />;
       break;
     case 'signedOut':
-      content = <LoginPage reason={state.reason} />;
+      // The e-mailed links (invitation, password reset) and "forgot password" work signed out.
+      content = accountLinkPage(path) ?? <LoginPage reason={state.reason} />;
       break;
     case 'signedIn':
       content = (
@@ -111,6 +113,8 @@ export function App() {
 }
 
 function Route({ path }: { path: string }) {
+  const accountPage = accountLinkPage(path);
+  if (accountPage) return accountPage;
   const goal = matchPath('/goals/:id', path);
   if (goal) {
     const id = Number(goal.id);

@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { type ApiError, getJson, onSignedOut, sendJson, setCsrfToken } from './api.ts';
 import type { OrgInfo, SessionInfo, SignedIn, User } from './api-types.ts';
+import { navigate } from './router.tsx';
 import { asApiError } from './use-api.ts';
 
 export type SessionState =
@@ -25,6 +26,8 @@ interface SessionApi {
   state: SessionState;
   logIn(email: string, password: string): Promise<void>;
   signUp(input: SignUpInput): Promise<void>;
+  /** Accepts an invitation link: the new account is signed in at once, on the dashboard. */
+  acceptInvitation(input: { token: string; name: string; password: string }): Promise<void>;
   logOut(): Promise<void>;
   retry(): void;
   /** Reads /api/org again, e.g. after an admin changed the org's settings. */
@@ -40,7 +43,7 @@ async function enter(signedIn: { user: User; csrfToken: string | null }): Promis
   return { status: 'signedIn', user: signedIn.user, org };
 }
 
-/** Who is signed in, from the session cookie; sign-in, first-run sign-up and sign-out. */
+/** Who is signed in, from the session cookie; sign-in, first-run sign-up, invitations and sign-out. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'checking' });
   const [attempt, setAttempt] = useState(0);
@@ -88,6 +91,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState(await enter(signedIn));
   }, []);
 
+  const acceptInvitation = useCallback(async (input: { token: string; name: string; password: string }) => {
+    const signedIn = await sendJson<SignedIn>('POST', '/api/auth/invitation/accept', input);
+    const next = await enter(signedIn);
+    // Leave the spent link in the same update, so it is never rendered again signed in.
+    navigate('/', { replace: true });
+    setState(next);
+  }, []);
+
   const logOut = useCallback(async () => {
     await sendJson<null>('POST', '/api/auth/logout');
     setCsrfToken(null);
@@ -102,8 +113,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const value = useMemo(
-    () => ({ state, logIn, signUp, logOut, retry, refreshOrg }),
-    [state, logIn, signUp, logOut, retry, refreshOrg],
+    () => ({ state, logIn, signUp, acceptInvitation, logOut, retry, refreshOrg }),
+    [state, logIn, signUp, acceptInvitation, logOut, retry, refreshOrg],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
 import { ErrorNotice } from '../components/async.tsx';
+import { Link } from '../router.tsx';
 import { useSession } from '../session.tsx';
 import { asApiError } from '../use-api.ts';
 
@@ -74,6 +75,9 @@ export function LoginPage({ reason }: { reason: 'none' | 'expired' | 'loggedOut'
           )
         ) : null}
       </form>
+      <p>
+        <Link to="/forgot">{t('login.forgot')}</Link>
+      </p>
     </section>
   );
 }
