@@ -25,7 +25,6 @@ import { setDemoPasswords } from '../src/services/accounts/demo-passwords.ts';
 import { generateDemo } from '../src/services/demo/generate.ts';
 import { openStore } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
-import { refreshRollups } from '../src/store/rollups.ts';
 import { type BenchRow, median, ms, timeRuns } from './types.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -89,7 +88,6 @@ export async function benchWeb(options: WebBenchOptions = {}): Promise<BenchRow[
     await migrateToLatest(store.db);
     log('loading the demo org...');
     const demo = await generateDemo(store, { seed: 1, scale: 1, now });
-    await refreshRollups(store.db, demo.org.id);
     const [adminLogin] = await setDemoPasswords(store.db, demo.org.id, now);
     if (!adminLogin) throw new Error('The demo has no admin.');
     const url = await app.listen({ host: '127.0.0.1', port: 0 });

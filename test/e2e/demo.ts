@@ -2,7 +2,6 @@ import { setDemoPasswords } from '../../src/services/accounts/demo-passwords.ts'
 import { generateDemo } from '../../src/services/demo/generate.ts';
 import { tick } from '../../src/services/tracking/tick.ts';
 import type { Store } from '../../src/store/db.ts';
-import { refreshRollups } from '../../src/store/rollups.ts';
 
 /**
  * The end-to-end clock: 20 May, 09:00 UTC, of next year. Fixed for a run so
@@ -30,7 +29,6 @@ export interface DemoLogins {
  */
 export async function loadDemo(store: Store, now: number): Promise<DemoLogins> {
   const demo = await generateDemo(store, { seed: 1, scale: 1, now });
-  await refreshRollups(store.db, demo.org.id);
   const logins = await setDemoPasswords(store.db, demo.org.id, now);
   await tick({ db: store.db, now, deliver: false });
   const email = (role: string) => {
