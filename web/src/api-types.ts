@@ -245,15 +245,48 @@ export interface GoalDetail {
   bonusTiers: BonusTier[] | null;
 }
 
+export type SmartCriterion = 'specific' | 'measurable' | 'achievable' | 'realistic' | 'time_bound';
+export type GoalDirection = TrackedGoal['direction'];
+export type CheckinInterval = 'weekly' | 'biweekly' | 'monthly';
+
+/** What "use the suggestion" changes in the draft. */
+export interface SmartPatch {
+  target?: number;
+  stretchTarget?: number;
+  period?: { start: string; end: string };
+}
+
+export interface SmartVerdict {
+  criterion: SmartCriterion;
+  name: Bilingual;
+  verdict: Verdict;
+  reason: Bilingual;
+  fix: Bilingual | null;
+  patch?: SmartPatch | null;
+  data?: {
+    probability?: number;
+    label?: 'easy' | 'achievable' | 'stretch' | 'unrealistic';
+    suggestedTarget?: number;
+  };
+}
+
 export interface SmartCheck {
   overall: Verdict;
-  verdicts: Array<{
-    criterion: string;
-    name: Bilingual;
-    verdict: Verdict;
-    reason: Bilingual;
-    fix: Bilingual | null;
-  }>;
+  verdicts: SmartVerdict[];
+}
+
+/** GET /api/templates: the seed article's example goals. */
+export interface GoalTemplate {
+  id: string;
+  title: Bilingual;
+  description: Bilingual;
+  metric: string;
+  direction: GoalDirection;
+  target: { change: number } | { absolute: number };
+  periodMonths: number;
+  kind: 'outcome' | 'activity';
+  scopeType: ScopeType;
+  checkinInterval: CheckinInterval;
 }
 
 export interface Payout {

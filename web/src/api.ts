@@ -78,8 +78,13 @@ export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return request<T>('GET', path, undefined, signal);
 }
 
-export function sendJson<T>(method: Exclude<Method, 'GET'>, path: string, body?: unknown): Promise<T> {
-  return request<T>(method, path, body);
+export function sendJson<T>(
+  method: Exclude<Method, 'GET'>,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
+  return request<T>(method, path, body, signal);
 }
 
 /** A query string from the defined, non-empty values: `{ a: 1, b: undefined }` → `?a=1`. */

@@ -15,6 +15,7 @@ import { asApiError } from './use-api.ts';
 // The dashboard is the landing screen and ships in the first bundle; the rest load when visited.
 const GoalPage = lazy(() => import('./pages/goal.tsx').then((m) => ({ default: m.GoalPage })));
 const GoalsPage = lazy(() => import('./pages/goals.tsx').then((m) => ({ default: m.GoalsPage })));
+const NewGoalPage = lazy(() => import('./pages/goal-new.tsx').then((m) => ({ default: m.NewGoalPage })));
 const DrillPage = lazy(() => import('./pages/drill.tsx').then((m) => ({ default: m.DrillPage })));
 const DataPage = lazy(() => import('./pages/data.tsx').then((m) => ({ default: m.DataPage })));
 const NotificationsPage = lazy(() =>
@@ -115,6 +116,7 @@ export function App() {
 function Route({ path }: { path: string }) {
   const accountPage = accountLinkPage(path);
   if (accountPage) return accountPage;
+  if (path === '/goals/new') return <NewGoalPage />;
   const goal = matchPath('/goals/:id', path);
   if (goal) {
     const id = Number(goal.id);

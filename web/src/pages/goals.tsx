@@ -22,6 +22,7 @@ export function GoalsPage() {
   const [offset, setOffset] = useState(0);
   const selectId = useId();
   const directory = useDirectory();
+  const { user } = useSignedIn();
   const { state, reload } = useApi<{ goals: Goal[] }>(
     `/api/goals${query({ status, limit: pageSize, offset: offset || undefined })}`,
   );
@@ -29,6 +30,11 @@ export function GoalsPage() {
     <section className="page" data-page="goals">
       <div className="page-heading">
         <h1 tabIndex={-1}>{t('goals.title')}</h1>
+        {user.role === 'rep' ? null : (
+          <Link className="button primary" to="/goals/new">
+            {t('goalForm.new')}
+          </Link>
+        )}
         <label className="inline-field" htmlFor={selectId}>
           <span>{t('goals.status')}</span>
           <select
