@@ -13,6 +13,8 @@ import { generateDemo } from '../src/services/demo/generate.ts';
 import { openStore } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { countOrgs } from '../src/store/org-queries.ts';
+import { benchDashboard } from './dashboard.ts';
+import { benchHttp } from './http.ts';
 import { benchImport } from './import.ts';
 import { benchMetrics } from './metrics.ts';
 import type { BenchRow } from './types.ts';
@@ -71,6 +73,8 @@ if (wanted('metrics')) {
   rows.push(...(await benchMetrics({ db, log })));
 }
 if (wanted('import')) rows.push(...(await benchImport({ log })));
+if (wanted('dashboard')) rows.push(...(await benchDashboard({ db: await benchDatabase(), log })));
+if (wanted('http')) rows.push(...(await benchHttp({ db: await benchDatabase(), log })));
 
 const table = [
   '| benchmark | figure | target | plain reference (same run) | ratio |',

@@ -58,6 +58,7 @@ export async function audit(
 export interface AuditQuery {
   entity?: string;
   entityId?: number;
+  action?: string;
   actorId?: number;
   from?: number;
   to?: number;

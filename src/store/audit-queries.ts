@@ -38,6 +38,7 @@ export async function insertAuditRow(db: Db, orgId: number, row: NewAuditRow): P
 export interface AuditFilter {
   entity?: string;
   entityId?: number;
+  action?: string;
   actorId?: number;
   /** Inclusive lower bound on `at`. */
   from?: Instant;
@@ -60,6 +61,7 @@ export async function listAuditRows(db: Db, orgId: number, filter: AuditFilter):
     .where('audit_log.org_id', '=', orgId);
   if (filter.entity !== undefined) query = query.where('audit_log.entity', '=', filter.entity);
   if (filter.entityId !== undefined) query = query.where('audit_log.entity_id', '=', filter.entityId);
+  if (filter.action !== undefined) query = query.where('audit_log.action', '=', filter.action);
   if (filter.actorId !== undefined) query = query.where('audit_log.actor_id', '=', filter.actorId);
   if (filter.from !== undefined) query = query.where('audit_log.at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('audit_log.at', '<', filter.to);

@@ -6,6 +6,7 @@ import * as rollups from './migrations/0002-rollups.ts';
 import * as accounts from './migrations/0003-accounts.ts';
 import * as tracking from './migrations/0005-tracking.ts';
 import * as acknowledgements from './migrations/0006-acknowledgements.ts';
+import * as dataVersion from './migrations/0008-data-version.ts';
 
 /** Migrations live in code (not read from disk) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0003-accounts': accounts,
   '0005-tracking': tracking,
   '0006-acknowledgements': acknowledgements,
+  '0008-data-version': dataVersion,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

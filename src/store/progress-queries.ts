@@ -3,9 +3,10 @@
  * the notification inbox, per-goal alert state, webhooks, the scheduler's
  * lease and runs; and the deal aggregates behind stage probabilities.
  */
-import type { Generated, Selectable } from 'kysely';
+import type { Generated, RawBuilder, Selectable, SqlBool } from 'kysely';
 import type { ClosedAtStage, Milestone, OpenAtStage, ProgressStatus } from '../core/progress/index.ts';
 import type { Db } from './db.ts';
+import { orgIs } from './metric-sql.ts';
 import type { Day, Instant } from './schema.ts';
 
 export interface ProgressSnapshotTable {
@@ -468,7 +469,7 @@ export async function closedDealsByStage(
       eb.fn.sum<number>(eb.case().when('status', '=', 'won').then(1).else(0).end()).as('won'),
       eb.fn.sum<number>(eb.case().when('status', '=', 'lost').then(1).else(0).end()).as('lost'),
     ])
-    .where('org_id', '=', orgId)
+    .where(orgOf(orgId))
     .where('status', 'in', ['won', 'lost'])
     .where('closed_at', '>=', window.fromMs)
     .where('closed_at', '<', window.toMs)
@@ -486,7 +487,7 @@ export async function openStageProbabilities(
   const rows = await db
     .selectFrom('deal')
     .select((eb) => ['stage', eb.fn.avg<number | null>('probability').as('mean')])
-    .where('org_id', '=', orgId)
+    .where(orgOf(orgId))
     .where('status', '=', 'open')
     .groupBy('stage')
     .orderBy('stage')
@@ -504,16 +505,43 @@ export interface OpenPipelinePiece extends OpenAtStage {
   product: string | null;
 }
 
+/** Whose open deals to read: those owned by `ownerIds` or booked on `teamIds`. */
+export interface PipelineReach {
+  ownerIds: readonly number[];
+  teamIds: readonly number[];
+}
+
+/**
+ * `+org_id = <id>` for the deal aggregates: SQLite would otherwise pick the
+ * (org_id, external_id) index and read every deal of the org (metric-sql.ts).
+ */
+const orgOf = (orgId: number) => orgIs('org_id', orgId) as RawBuilder<SqlBool>;
+
+/** Ids of the open deals of the reach, each side through its own partial index (0008-data-version). */
+function reachedOpenDeals(db: Db, reach: PipelineReach) {
+  const side = (column: 'owner_id' | 'team_id', ids: readonly number[]) =>
+    db
+      .selectFrom('deal')
+      .select('id')
+      .where('status', '=', 'open')
+      .where(column, 'in', ids.length > 0 ? ids : [-1]);
+  return side('owner_id', reach.ownerIds).unionAll(side('team_id', reach.teamIds));
+}
+
 /**
  * The org's open deals expected to close before `untilMs` (overdue ones
  * included), summed per owner, team, stage and filter values: one query
- * from which every goal with that period end takes its own part.
+ * from which every goal with that period end takes its own part. With a
+ * `reach`, only the deals of those owners and teams (a dashboard of one team
+ * reads its own pipeline, not the org's).
  */
 export async function openPipelinePieces(
   db: Db,
   orgId: number,
   untilMs: Instant,
+  reach?: PipelineReach,
 ): Promise<OpenPipelinePiece[]> {
+  if (reach && reach.ownerIds.length === 0 && reach.teamIds.length === 0) return [];
   const rows = await db
     .selectFrom('deal')
     .select((eb) => [
@@ -529,9 +557,10 @@ export async function openPipelinePieces(
       // double precision: squares of large amounts overflow a 64-bit integer
       eb.fn.sum<number>(eb(eb.cast('amount', 'double precision'), '*', eb.ref('amount'))).as('squares'),
     ])
-    .where('org_id', '=', orgId)
+    .where(orgOf(orgId))
     .where('status', '=', 'open')
     .where('expected_close_at', '<', untilMs)
+    .$if(reach !== undefined, (q) => q.where('id', 'in', reachedOpenDeals(db, reach as PipelineReach)))
     .groupBy(['owner_id', 'team_id', 'stage', 'channel', 'segment', 'industry', 'product'])
     .execute();
   return rows.map((r) => ({
@@ -546,4 +575,31 @@ export async function openPipelinePieces(
     amount: Number(r.amount),
     amountSquared: Number(r.squares),
   }));
+}
+
+// ---- the data version (migration 0008-data-version) ------------------------
+
+type DataVersionTables = {
+  org_data_version: { org_id: number; version: number };
+};
+
+/**
+ * The org's data version: a counter that every write a dashboard could show
+ * bumps (by triggers, see 0008-data-version). Equal versions mean equal
+ * goals, facts, snapshots, people and settings. The first read makes the row.
+ */
+export async function currentDataVersion(db: Db, orgId: number): Promise<number> {
+  const versions = db.withTables<DataVersionTables>();
+  const read = () =>
+    versions.selectFrom('org_data_version').select('version').where('org_id', '=', orgId).executeTakeFirst();
+  let row = await read();
+  if (!row) {
+    await versions
+      .insertInto('org_data_version')
+      .values({ org_id: orgId, version: 1 })
+      .onConflict((oc) => oc.column('org_id').doNothing())
+      .execute();
+    row = await read();
+  }
+  return Number(row?.version ?? 0);
 }

@@ -7,6 +7,7 @@ import { inviteUser } from '../../src/services/accounts/invitations.ts';
 import { newSecret } from '../../src/services/accounts/secrets.ts';
 import { createWebhook } from '../../src/services/tracking/webhooks.ts';
 import { findMember, insertPasswordReset, type Member } from '../../src/store/account-queries.ts';
+import { createTeam } from '../../src/store/team-queries.ts';
 import { createUser } from '../../src/store/user-queries.ts';
 import { dialects, freshStore, type TestStore } from '../helpers/stores.ts';
 import { buildWorld, ctxOf, type World, worldPassword } from '../services/accounts/world.ts';
@@ -200,6 +201,19 @@ async function freshEastRep(f: Fixture): Promise<Member> {
     f.now,
   );
   return (await findMember(f.w.store.db, f.w.org.id, row.id)) as Member;
+}
+
+const importCsv = 'external_id,name,amount,created_at\nAcmeOnly-1,AcmeOnly import,100,2026-04-01\n';
+
+/** An upload of Acme's admin, for the routes that act on one. */
+async function adminUpload(f: Fixture): Promise<string> {
+  const res = await f.asAdmin({
+    method: 'POST',
+    url: '/api/imports?entity=deals',
+    headers: { 'content-type': 'text/csv' },
+    payload: importCsv,
+  });
+  return (JSON.parse(res.body) as { id: string }).id;
 }
 
 const factBodies: Record<
@@ -459,6 +473,25 @@ const rows: Record<string, Row> = {
     request: (f) => get(`/api/teams/${f.w.teams.east.id}`),
     expect: only('admin', 'managerOfTheTeam', 'rep', 'repOfSameTeam'),
   },
+  'POST /api/teams': {
+    request: (f) => ({ method: 'POST', url: '/api/teams', payload: { name: `Team ${f.unique()}` } }),
+    expect: admins(),
+  },
+  'PATCH /api/teams/:id': {
+    request: async (f) => ({
+      method: 'PATCH',
+      url: `/api/teams/${(await createTeam(f.w.store.db, f.w.org.id, { name: `T ${f.unique()}` }, f.now)).id}`,
+      payload: { name: `Renamed ${f.unique()}`, parentId: f.w.teams.east.id },
+    }),
+    expect: only('admin'),
+  },
+  'DELETE /api/teams/:id': {
+    request: async (f) => ({
+      method: 'DELETE',
+      url: `/api/teams/${(await createTeam(f.w.store.db, f.w.org.id, { name: `T ${f.unique()}` }, f.now)).id}`,
+    }),
+    expect: only('admin'),
+  },
   'GET /api/users/invitations': {
     request: () => get('/api/users/invitations'),
     expect: only('admin', 'managerOfOtherTeam', 'managerOfTheTeam', 'userOfOtherOrg'),
@@ -512,6 +545,43 @@ const rows: Record<string, Row> = {
         target: 50_000,
         period: { start: '2026-07-01', end: '2026-09-30' },
         status: 'draft',
+      },
+    }),
+    expect: managersOfTheRep(),
+    alsoDeny: [400],
+  },
+  'POST /api/goals/plan/preview': {
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/goals/plan/preview',
+      payload: {
+        goal: {
+          title: `AcmeOnly Q3 revenue ${f.unique()}`,
+          metric: 'revenue',
+          scope: { type: 'rep', id: f.subject.id },
+          target: 50_000,
+          period: { start: '2026-07-01', end: '2026-09-30' },
+        },
+        split: { by: 'period', grain: 'month' },
+      },
+    }),
+    expect: managersOfTheRep(),
+    alsoDeny: [400],
+  },
+  'POST /api/goals/plan': {
+    request: (f) => ({
+      method: 'POST',
+      url: '/api/goals/plan',
+      payload: {
+        goal: {
+          title: `AcmeOnly Q3 revenue ${f.unique()}`,
+          metric: 'revenue',
+          scope: { type: 'rep', id: f.subject.id },
+          target: 50_000,
+          period: { start: '2026-07-01', end: '2026-09-30' },
+          status: 'draft',
+        },
+        split: { by: 'period', grain: 'month' },
       },
     }),
     expect: managersOfTheRep(),
@@ -714,6 +784,41 @@ const rows: Record<string, Row> = {
       payload: { checkinInterval: 'monthly' },
     }),
     expect: managersOfTheRep(),
+  },
+
+  // ---- CSV import from the upload screen (admins only; uploads are the org's) ----
+  'POST /api/imports': {
+    request: () => ({
+      method: 'POST',
+      url: '/api/imports?entity=deals',
+      headers: { 'content-type': 'text/csv' },
+      payload: importCsv,
+    }),
+    expect: admins(),
+  },
+  'GET /api/imports/:id': {
+    request: async (f) => get(`/api/imports/${await adminUpload(f)}`),
+    expect: only('admin'),
+  },
+  'POST /api/imports/:id/preview': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/api/imports/${await adminUpload(f)}/preview`,
+      payload: {},
+    }),
+    expect: only('admin'),
+  },
+  'POST /api/imports/:id/run': {
+    request: async (f) => ({
+      method: 'POST',
+      url: `/api/imports/${await adminUpload(f)}/run`,
+      payload: { dryRun: true },
+    }),
+    expect: only('admin'),
+  },
+  'DELETE /api/imports/:id': {
+    request: async (f) => ({ method: 'DELETE', url: `/api/imports/${await adminUpload(f)}` }),
+    expect: only('admin'),
   },
 
   ...factRows(),

@@ -2,6 +2,7 @@ import { lazy, type ReactNode, Suspense, useEffect, useRef, useState } from 'rea
 import { useTranslation } from 'react-i18next';
 import { ErrorNotice, Loading } from './components/async.tsx';
 import { DirectoryProvider } from './directory.tsx';
+import { isFlowPath } from './flow.ts';
 import { accountLinkPage } from './pages/account-links.tsx';
 import { DashboardPage } from './pages/dashboard.tsx';
 import { FirstRunPage } from './pages/first-run.tsx';
@@ -18,10 +19,15 @@ const GoalsPage = lazy(() => import('./pages/goals.tsx').then((m) => ({ default:
 const NewGoalPage = lazy(() => import('./pages/goal-new.tsx').then((m) => ({ default: m.NewGoalPage })));
 const DrillPage = lazy(() => import('./pages/drill.tsx').then((m) => ({ default: m.DrillPage })));
 const DataPage = lazy(() => import('./pages/data.tsx').then((m) => ({ default: m.DataPage })));
+const ImportPage = lazy(() => import('./pages/import.tsx').then((m) => ({ default: m.ImportPage })));
 const NotificationsPage = lazy(() =>
   import('./pages/notifications.tsx').then((m) => ({ default: m.NotificationsPage })),
 );
+const FlowPage = lazy(() => import('./pages/flow.tsx').then((m) => ({ default: m.FlowPage })));
 const SettingsPage = lazy(() => import('./pages/settings.tsx').then((m) => ({ default: m.SettingsPage })));
+const TeamsPage = lazy(() => import('./pages/teams.tsx').then((m) => ({ default: m.TeamsPage })));
+const PeoplePage = lazy(() => import('./pages/people.tsx').then((m) => ({ default: m.PeoplePage })));
+const AuditPage = lazy(() => import('./pages/audit.tsx').then((m) => ({ default: m.AuditPage })));
 
 type NavId = 'dashboard' | 'goals' | 'data' | 'notifications' | 'settings';
 
@@ -117,6 +123,7 @@ function Route({ path }: { path: string }) {
   const accountPage = accountLinkPage(path);
   if (accountPage) return accountPage;
   if (path === '/goals/new') return <NewGoalPage />;
+  if (isFlowPath(path)) return <FlowPage path={path} />;
   const goal = matchPath('/goals/:id', path);
   if (goal) {
     const id = Number(goal.id);
@@ -131,10 +138,18 @@ function Route({ path }: { path: string }) {
       return <DrillPage />;
     case '/data':
       return <DataPage />;
+    case '/data/import':
+      return <ImportPage />;
     case '/notifications':
       return <NotificationsPage />;
     case '/settings':
       return <SettingsPage />;
+    case '/teams':
+      return <TeamsPage />;
+    case '/people':
+      return <PeoplePage />;
+    case '/audit':
+      return <AuditPage />;
     default:
       return <NotFound path={path} />;
   }

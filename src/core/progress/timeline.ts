@@ -60,10 +60,9 @@ export interface TimelineInput {
 
 export function timelineOf(input: TimelineInput): Timeline {
   const { period, now, timeZone } = input;
-  const daysTotal = dayCount(period);
-  const working = new Set(input.workingDays);
-  const isWorking = (day: Day) => working.has(weekdayOf(day));
-  const days = Array.from({ length: daysTotal }, (_, i) => addDays(period.start, i));
+  const { days, workingSet } = periodDays(period, input.workingDays);
+  const daysTotal = days.length;
+  const isWorking = (day: Day) => workingSet.has(day);
   const { paceModel, weights } = weightsFor(input, days, isWorking);
   const totalWeight = sum(weights);
 
@@ -81,8 +80,7 @@ export function timelineOf(input: TimelineInput): Timeline {
   } else {
     phase = 'running';
     todayIndex = offset;
-    const dayStart = startOfDayMs(today, timeZone);
-    const dayEnd = startOfDayMs(addDays(today, 1), timeZone);
+    const [dayStart, dayEnd] = dayBounds(today, timeZone);
     todayFraction = dayEnd > dayStart ? Math.min(1, Math.max(0, (now - dayStart) / (dayEnd - dayStart))) : 0;
   }
 
@@ -109,6 +107,40 @@ export function timelineOf(input: TimelineInput): Timeline {
     elapsedWeight,
     elapsedShare: totalWeight > 0 ? Math.min(1, elapsedWeight / totalWeight) : 0,
   };
+}
+
+/**
+ * The days of a period and which of them are working days: the same for
+ * every goal over that period, so kept (a dashboard computes dozens of goals
+ * over a few periods, many times a second). Pure: a memo, not state.
+ */
+const periodDaysMemo = new Map<string, { days: Day[]; workingSet: Set<Day> }>();
+const dayBoundsMemo = new Map<string, [number, number]>();
+const MEMO_SIZE = 512;
+
+function periodDays(period: { start: Day; end: Day }, workingDays: readonly number[]) {
+  const key = `${period.start}|${period.end}|${workingDays.join(',')}`;
+  let found = periodDaysMemo.get(key);
+  if (!found) {
+    const working = new Set(workingDays);
+    const days = Array.from({ length: dayCount(period) }, (_, i) => addDays(period.start, i));
+    found = { days, workingSet: new Set(days.filter((day) => working.has(weekdayOf(day)))) };
+    if (periodDaysMemo.size >= MEMO_SIZE) periodDaysMemo.clear();
+    periodDaysMemo.set(key, found);
+  }
+  return found;
+}
+
+/** The first instant of `day` and of the day after, in the zone. */
+function dayBounds(day: Day, timeZone: string): [number, number] {
+  const key = `${day}|${timeZone}`;
+  let found = dayBoundsMemo.get(key);
+  if (!found) {
+    found = [startOfDayMs(day, timeZone), startOfDayMs(addDays(day, 1), timeZone)];
+    if (dayBoundsMemo.size >= MEMO_SIZE) dayBoundsMemo.clear();
+    dayBoundsMemo.set(key, found);
+  }
+  return found;
 }
 
 function weightsFor(

@@ -18,6 +18,7 @@ export const auditRoutes =
           querystring: z.object({
             entity: z.string().max(64).optional(),
             entityId: z.coerce.number().int().optional(),
+            action: z.string().max(64).optional().describe("A verb such as 'create', 'change_role', 'move'"),
             actorId: z.coerce.number().int().optional(),
             from: instant.optional().describe('Epoch ms, inclusive'),
             to: instant.optional().describe('Epoch ms, exclusive'),

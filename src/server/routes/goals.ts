@@ -19,6 +19,7 @@ import { createGoal } from '../../services/goals/create.ts';
 import { acceptFunnel, previewFunnel } from '../../services/goals/funnel.ts';
 import { listGoals, maxGoalPage } from '../../services/goals/list.ts';
 import { goalPayout } from '../../services/goals/payout.ts';
+import { type GoalPlanInput, previewGoalPlan, saveGoalPlan } from '../../services/goals/plan.ts';
 import { showGoal } from '../../services/goals/show.ts';
 import { applySplit, parseMembers, previewSplit, type SplitRuleInput } from '../../services/goals/split.ts';
 import { listTemplates } from '../../services/goals/templates.ts';
@@ -285,6 +286,21 @@ const template = z.object({
   habit: text.optional(),
 });
 
+const planBody = z.object({
+  draftId: z.number().int().positive().optional().describe('a draft goal to save instead of creating one'),
+  goal: createBody,
+  split: splitRuleInput.nullable().optional(),
+  funnel: z
+    .object({ steps: z.array(stepId).min(1).max(10), perRep: z.boolean().optional() })
+    .nullable()
+    .optional(),
+});
+const planPreview = z.object({
+  goal: goal.pick({ target: true, baseline: true, baselinePeriod: true, layer: true, kind: true }),
+  split: splitPreview.nullable(),
+  funnel: funnel.omit({ goalId: true }).nullable(),
+});
+
 const splitQuery = z.object({
   by: z.enum(['period', 'member']),
   grain: grain.optional(),
@@ -326,6 +342,16 @@ function ruleFromQuery(q: z.infer<typeof splitQuery>): SplitRuleInput {
     ...(members ? { members } : {}),
     ...(rampUp ? { rampUp } : {}),
     ...(q.prorate ? { prorate: q.prorate === 'true' } : {}),
+  };
+}
+
+function planInputOf(body: z.infer<typeof planBody>): GoalPlanInput {
+  const { scope, ...fields } = body.goal;
+  return {
+    ...(body.draftId !== undefined ? { draftId: body.draftId } : {}),
+    goal: { ...fields, scope: { type: scope.type, id: scope.id ?? null } },
+    split: body.split ?? null,
+    funnel: body.funnel ?? null,
   };
 }
 
@@ -412,6 +438,45 @@ export const goalRoutes =
         });
         return reply.status(201).send({ goal: created });
       },
+    );
+
+    app.post(
+      '/goals/plan/preview',
+      {
+        schema: {
+          summary: 'Preview a new goal (or an edited draft) with its split children and reverse funnel',
+          description:
+            'The same work as POST /goals/plan, rolled back: the resolved target, each child’s target ' +
+            '(exact largest-remainder split) and the activity the funnel derives. Nothing is stored.',
+          body: planBody,
+          response: { 200: planPreview },
+        },
+      },
+      async (request) =>
+        previewGoalPlan({ ctx: await resolveCtx(deps, request), input: planInputOf(request.body) }),
+    );
+
+    app.post(
+      '/goals/plan',
+      {
+        schema: {
+          summary:
+            'Create a goal (or save a draft) with its split children and funnel activity goals at once',
+          description:
+            'One transaction: when the split or a funnel step is refused, nothing is written. A draft given ' +
+            'by draftId stays a draft and its children are drafts, for POST /goals/:id/communicate to activate.',
+          body: planBody,
+          response: {
+            201: z.object({ goal, children: z.array(goal), activities: z.array(goal) }),
+          },
+        },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(
+            await saveGoalPlan({ ctx: await resolveCtx(deps, request), input: planInputOf(request.body) }),
+          ),
     );
 
     app.post(

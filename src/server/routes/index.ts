@@ -5,9 +5,11 @@ import { authRoutes } from './auth.ts';
 import { factRoutes } from './facts.ts';
 import { flowRoutes } from './flow.ts';
 import { goalRoutes } from './goals.ts';
+import { importRoutes } from './imports.ts';
 import { insightRoutes } from './insights.ts';
 import { metricRoutes } from './metrics.ts';
 import { systemRoutes } from './system.ts';
+import { teamRoutes } from './teams.ts';
 import { trackingRoutes } from './tracking.ts';
 import { userRoutes } from './users.ts';
 
@@ -16,6 +18,7 @@ export const apiRoutes: Array<(deps: ServerDeps) => FastifyPluginAsyncZod> = [
   systemRoutes,
   authRoutes,
   userRoutes,
+  teamRoutes,
   auditRoutes,
   trackingRoutes,
   factRoutes,
@@ -23,4 +26,5 @@ export const apiRoutes: Array<(deps: ServerDeps) => FastifyPluginAsyncZod> = [
   metricRoutes,
   insightRoutes,
   flowRoutes,
+  importRoutes,
 ];

@@ -9,6 +9,13 @@ import { userSchema } from './auth.ts';
 const role = z.enum(['admin', 'manager', 'rep']);
 const id = z.coerce.number().int().positive();
 
+const listedUserSchema = userSchema.extend({
+  status: z
+    .enum(['active', 'left', 'locked'])
+    .describe('left: left_at has passed; locked: sign-in refused after too many wrong passwords.'),
+  lockedUntil: z.number().int().nullable().describe('When a locked sign-in opens again (epoch ms).'),
+});
+
 const invitationSchema = z.object({
   id: z.number().int(),
   email: z.string(),
@@ -28,7 +35,7 @@ export const userRoutes =
       {
         schema: {
           summary: 'People of your org you may see: all (admin), your subtree (manager), your team (rep)',
-          response: { 200: z.object({ users: z.array(userSchema) }) },
+          response: { 200: z.object({ users: z.array(listedUserSchema) }) },
         },
       },
       async (request) => ({ users: await listUsers({ ctx: await resolveCtx(deps, request) }) }),

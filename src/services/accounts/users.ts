@@ -3,6 +3,7 @@ import { HadafError, notFound } from '../../core/errors.ts';
 import type { Role } from '../../core/org.ts';
 import { countActiveAdmins, findMember, listMembers, setUserRole } from '../../store/account-queries.ts';
 import { inTransaction } from '../../store/db.ts';
+import { findLockedUsers } from '../../store/people-queries.ts';
 import { findTeam } from '../../store/team-queries.ts';
 import { moveUserToTeam } from '../../store/user-queries.ts';
 import { audit } from '../audit.ts';
@@ -15,10 +16,29 @@ const memberRef = (m: { id: number; team_path: string | null; role: Role }) => (
   role: m.role,
 });
 
+/** active; left (left_at passed); locked: too many wrong passwords, sign-in refused until `lockedUntil`. */
+export type UserStatus = 'active' | 'left' | 'locked';
+
+export interface ListedUser extends UserView {
+  status: UserStatus;
+  lockedUntil: number | null;
+}
+
 /** The org's people the actor may see: everyone for admins, their subtree for managers, their team for reps. */
-export async function listUsers({ ctx }: { ctx: Ctx }): Promise<UserView[]> {
-  const members = await listMembers(ctx.db, ctx.org.id);
-  return members.filter((m) => canReadUser(ctx.actor, memberRef(m))).map(userView);
+export async function listUsers({ ctx }: { ctx: Ctx }): Promise<ListedUser[]> {
+  const [members, locked] = await Promise.all([
+    listMembers(ctx.db, ctx.org.id),
+    findLockedUsers(ctx.db, ctx.org.id, ctx.now),
+  ]);
+  const lockedUntil = new Map(locked.map((l) => [l.userId, l.lockedUntil]));
+  return members
+    .filter((m) => canReadUser(ctx.actor, memberRef(m)))
+    .map((m) => {
+      const until = lockedUntil.get(m.id) ?? null;
+      const left = m.left_at !== null && m.left_at <= ctx.now;
+      const status: UserStatus = left ? 'left' : until !== null ? 'locked' : 'active';
+      return { ...userView(m), status, lockedUntil: until };
+    });
 }
 
 async function member(ctx: Ctx, userId: number) {

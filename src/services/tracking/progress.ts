@@ -14,27 +14,31 @@ import {
   type PipelineForecast,
   type Progress,
   pipelineForecast,
+  type SeasonalBucket,
   stageProbabilities,
 } from '../../core/progress/index.ts';
 import { listMembers } from '../../store/account-queries.ts';
+import type { GoalReach } from '../../store/goal-queries.ts';
 import {
   closedDealsByStage,
+  currentDataVersion,
   listSnapshots,
   type OpenPipelinePiece,
   openPipelinePieces,
   openStageProbabilities,
+  type PipelineReach,
   type SnapshotRow,
 } from '../../store/progress-queries.ts';
 import type { TeamRow } from '../../store/schema.ts';
 import { listTeams } from '../../store/team-queries.ts';
 import type { Ctx } from '../context.ts';
 import { resolveScope, type ScopeInput } from '../metrics/scope.ts';
+import { cachedForVersion, readerKey } from './dashboard-cache.ts';
 import { type Directory, directoryOf } from './recipients.ts';
 import { loadGoals, metricReader, type TrackedGoal } from './sources.ts';
 
-const DAY_MS = 86_400_000;
-/** Stage probabilities learn from deals closed in the year before now. */
-const LEARNING_WINDOW_MS = 365 * DAY_MS;
+/** Stage probabilities learn from the deals closed in the last 365 local days, today included. */
+const LEARNING_DAYS = 365;
 /** A stock or ratio goal's trend compares with its snapshot from about a week ago. */
 const TREND_LOOKBACK_DAYS = 7;
 
@@ -56,17 +60,42 @@ export async function progressOfGoals(
   goals: readonly TrackedGoal[],
   asOf: number = ctx.now,
 ): Promise<Map<number, Progress>> {
-  const result = new Map<number, Progress>();
-  if (goals.length === 0) return result;
+  const inputs = await progressInputs(ctx, goals, asOf);
+  return new Map(inputs.map((input) => [input.goal.id, progressAt(ctx.org, input, asOf)]));
+}
+
+/**
+ * What a goal's progress is computed from, read from the data: the same for
+ * every instant of one local day while the data stays the same (the
+ * dashboard cache keeps it; the time of day only moves the expected value).
+ */
+export interface ProgressInput {
+  goal: TrackedGoal;
+  /** The last local day with data when it was read. */
+  lastDay: string;
+  actual: number | null;
+  daily: DailyValue[];
+  seasonal: SeasonalBucket[] | null;
+  previous: number | null;
+  history: number[];
+  pipeline: PipelineForecast | null;
+}
+
+/**
+ * Reads the data behind each goal's progress as of `asOf` (see
+ * progressOfGoals). With the org's data `version` (read before), the
+ * org-wide stage win rates are shared through the dashboard cache.
+ */
+export async function progressInputs(
+  ctx: Ctx,
+  goals: readonly TrackedGoal[],
+  asOf: number = ctx.now,
+  version?: number,
+): Promise<ProgressInput[]> {
+  if (goals.length === 0) return [];
   const { org } = ctx;
   const metrics = metricReader(ctx);
   const lastDay = lastDayAt(asOf, org.timeZone);
-  const calendar = {
-    timeZone: org.timeZone,
-    workingDays: org.workingDays,
-    atRiskBelow: org.settings.atRiskBelow,
-    offTrackBelow: org.settings.offTrackBelow,
-  };
 
   const snapshots = await listSnapshots(
     ctx.db,
@@ -74,7 +103,10 @@ export async function progressOfGoals(
     goals.map((g) => g.id),
     { from: minDay(goals.map((g) => g.period.start)), to: addDays(lastDay, -1) },
   );
-  const pipelineLearning = goals.some((g) => g.metric === 'revenue') ? await learnStages(ctx, asOf) : null;
+  const forecasts = goals.filter(
+    (g) => g.metric === 'revenue' && lastDay >= g.period.start && lastDay <= g.period.end,
+  );
+  const pipelineLearning = forecasts.length > 0 ? await learnStages(ctx, lastDay, forecasts, version) : null;
   const measured = goals.filter((g) => lastDay >= g.period.start);
   const actuals = await metrics.values(
     measured.map((goal) => ({
@@ -83,42 +115,55 @@ export async function progressOfGoals(
     })),
   );
 
+  const inputs: ProgressInput[] = [];
   for (const goal of goals) {
-    const started = lastDay >= goal.period.start;
     const actual = actuals.get(goal.id) ?? null;
     const own = snapshots.filter((s) => s.goal_id === goal.id && s.day >= goal.period.start);
     const cutoff = addDays(lastDay, -TREND_LOOKBACK_DAYS);
-    const previous = own.filter((s) => s.day <= cutoff).at(-1)?.actual ?? null;
-    const history = own.map((s) => s.actual).filter((v): v is number => v !== null);
-    const seasonal = goal.paceModel === 'seasonal' ? await metrics.seasonal(goal) : null;
-    const pipeline =
-      goal.metric === 'revenue' && pipelineLearning && started && lastDay <= goal.period.end
-        ? await revenuePipeline(ctx, goal, actual ?? 0, pipelineLearning)
-        : null;
-    result.set(
-      goal.id,
-      computeProgress({
-        goal: {
-          kind: goal.kind,
-          direction: goal.direction,
-          target: goal.target,
-          stretchTarget: goal.stretchTarget,
-          baseline: goal.baseline,
-          period: goal.period,
-          paceModel: goal.paceModel,
-        },
-        calendar,
-        now: asOf,
-        actual,
-        daily: goal.kind === 'flow' ? dailyIncrements(goal, own) : [],
-        seasonal,
-        previous,
-        history,
-        pipeline,
-      }),
-    );
+    inputs.push({
+      goal,
+      lastDay,
+      actual,
+      daily: goal.kind === 'flow' ? dailyIncrements(goal, own) : [],
+      seasonal: goal.paceModel === 'seasonal' ? await metrics.seasonal(goal) : null,
+      previous: own.filter((s) => s.day <= cutoff).at(-1)?.actual ?? null,
+      history: own.map((s) => s.actual).filter((v): v is number => v !== null),
+      pipeline:
+        pipelineLearning && forecasts.includes(goal)
+          ? await revenuePipeline(ctx, goal, actual ?? 0, pipelineLearning)
+          : null,
+    });
   }
-  return result;
+  return inputs;
+}
+
+/** A goal's progress at `now` from what was read (pure: no I/O). */
+export function progressAt(org: Ctx['org'], input: ProgressInput, now: number): Progress {
+  const { goal } = input;
+  return computeProgress({
+    goal: {
+      kind: goal.kind,
+      direction: goal.direction,
+      target: goal.target,
+      stretchTarget: goal.stretchTarget,
+      baseline: goal.baseline,
+      period: goal.period,
+      paceModel: goal.paceModel,
+    },
+    calendar: {
+      timeZone: org.timeZone,
+      workingDays: org.workingDays,
+      atRiskBelow: org.settings.atRiskBelow,
+      offTrackBelow: org.settings.offTrackBelow,
+    },
+    now,
+    actual: input.actual,
+    daily: input.daily,
+    seasonal: input.seasonal,
+    previous: input.previous,
+    history: input.history,
+    pipeline: input.pipeline,
+  });
 }
 
 /**
@@ -141,6 +186,8 @@ interface StageLearning {
   probabilities: Map<string, number | null>;
   winRate: number | null;
   teams: TeamRow[];
+  /** The owners and teams whose open deals the goals' forecasts need; null for all (an org goal). */
+  reach: PipelineReach | null;
   /** Open pipeline pieces per period end instant, fetched on first use. */
   pieces: Map<number, Promise<OpenPipelinePiece[]>>;
 }
@@ -148,13 +195,35 @@ interface StageLearning {
 /**
  * Open stages are put in pipeline order by the mean CRM probability of their
  * deals; stages without one stay out of the order and are priced at the
- * plain win rate (see `stageProbabilities`).
+ * plain win rate (see `stageProbabilities`). The rates learn from the deals
+ * closed in the LEARNING_DAYS local days up to `lastDay`, whole days, so that
+ * they stay the same all day while the data does.
  */
-async function learnStages(ctx: Ctx, asOf: number): Promise<StageLearning> {
-  const [closed, open, teams] = await Promise.all([
-    closedDealsByStage(ctx.db, ctx.org.id, { fromMs: asOf - LEARNING_WINDOW_MS, toMs: asOf }),
-    openStageProbabilities(ctx.db, ctx.org.id),
+async function learnStages(
+  ctx: Ctx,
+  lastDay: string,
+  forecasts: readonly TrackedGoal[],
+  version: number | undefined,
+): Promise<StageLearning> {
+  const rates = () => stageRates(ctx, lastDay);
+  const [learnt, teams] = await Promise.all([
+    // org-wide and the same for every reader: one read per data version and day serves every dashboard
+    version === undefined
+      ? rates()
+      : cachedForVersion(ctx.db, ctx.org.id, version, `stage-rates|${lastDay}|${ctx.org.timeZone}`, rates),
     listTeams(ctx.db, ctx.org.id),
+  ]);
+  return { ...learnt, teams, reach: pipelineReach(forecasts, teams), pieces: new Map() };
+}
+
+async function stageRates(
+  ctx: Ctx,
+  lastDay: string,
+): Promise<Pick<StageLearning, 'probabilities' | 'winRate'>> {
+  const window = periodBounds({ start: addDays(lastDay, 1 - LEARNING_DAYS), end: lastDay }, ctx.org.timeZone);
+  const [closed, open] = await Promise.all([
+    closedDealsByStage(ctx.db, ctx.org.id, { fromMs: window.startMs, toMs: window.endMs }),
+    openStageProbabilities(ctx.db, ctx.org.id),
   ]);
   const order = open
     .filter((s): s is { stage: string; meanProbability: number } => s.meanProbability !== null)
@@ -164,9 +233,19 @@ async function learnStages(ctx: Ctx, asOf: number): Promise<StageLearning> {
   return {
     probabilities: stageProbabilities(order, closed),
     winRate: won + lost > 0 ? won / (won + lost) : null,
-    teams,
-    pieces: new Map(),
   };
+}
+
+/** The owners and teams of the goals' scopes (a team with its sub-teams); null when one is the org. */
+function pipelineReach(goals: readonly TrackedGoal[], teams: readonly TeamRow[]): PipelineReach | null {
+  const ownerIds = new Set<number>();
+  const teamIds = new Set<number>();
+  for (const { scope } of goals) {
+    if (scope.type === 'org' || scope.id === null) return null;
+    if (scope.type === 'rep') ownerIds.add(scope.id);
+    else for (const id of teamSubtree(teams, scope.id)) teamIds.add(id);
+  }
+  return { ownerIds: [...ownerIds], teamIds: [...teamIds] };
 }
 
 /**
@@ -183,7 +262,7 @@ async function revenuePipeline(
   const { endMs } = periodBounds(goal.period, ctx.org.timeZone);
   let pieces = learning.pieces.get(endMs);
   if (!pieces) {
-    pieces = openPipelinePieces(ctx.db, ctx.org.id, endMs);
+    pieces = openPipelinePieces(ctx.db, ctx.org.id, endMs, learning.reach ?? undefined);
     learning.pieces.set(endMs, pieces);
   }
   const subtree = goal.scope.type === 'team' ? teamSubtree(learning.teams, goal.scope.id) : null;
@@ -256,29 +335,70 @@ export interface Dashboard {
  * beside their parents, by `parentId`); or one rep's goals. Goals the actor
  * may not read are left out; a scope the actor may not read is refused.
  * Without a scope: the org for admins, a manager's team, a rep's own goals.
+ *
+ * What it reads is cached (dashboard-cache.ts) under the org's data version,
+ * read first, so a write anywhere shows on the next dashboard; only the
+ * time of day is applied per call.
  */
 export async function dashboard({ ctx, input }: { ctx: Ctx; input: { scope?: string } }): Promise<Dashboard> {
+  const version = await currentDataVersion(ctx.db, ctx.org.id);
+  const key = [
+    readerKey(ctx.actor),
+    input.scope ?? '',
+    dayOf(ctx.now, ctx.org.timeZone),
+    lastDayAt(ctx.now, ctx.org.timeZone),
+    JSON.stringify(ctx.org),
+  ].join('|');
+  const read = await cachedForVersion(ctx.db, ctx.org.id, version, key, () =>
+    readDashboard(ctx, input, version),
+  );
+  return {
+    scope: read.scope,
+    asOf: ctx.now,
+    goals: read.inputs.map((i) => ({ goal: i.goal, progress: progressAt(ctx.org, i, ctx.now) })),
+  };
+}
+
+/** The dashboard's goals and what their progress is computed from, for the actor. */
+async function readDashboard(
+  ctx: Ctx,
+  input: { scope?: string },
+  version: number,
+): Promise<{ scope: Dashboard['scope']; inputs: ProgressInput[] }> {
   const resolved = await resolveScope(ctx, input.scope === undefined ? defaultScope(ctx) : byId(input.scope));
   const directory = await loadDirectory(ctx);
   const teamIds = new Set(resolved.teams.map((t) => t.id));
+  const teamOf = (userId: number) => directory.members.get(userId)?.team_id;
   const inScope = (goal: TrackedGoal) => {
     if (resolved.type === 'org') return true;
     if (resolved.type === 'rep') return goal.scope.type === 'rep' && goal.scope.id === resolved.id;
     if (goal.scope.type === 'team') return goal.scope.id !== null && teamIds.has(goal.scope.id);
     if (goal.scope.type === 'rep' && goal.scope.id !== null) {
-      const teamId = directory.members.get(goal.scope.id)?.team_id;
+      const teamId = teamOf(goal.scope.id);
       return teamId != null && teamIds.has(teamId);
     }
     return false;
   };
-  const goals = (await loadGoals(ctx, { status: 'active' })).filter(
+  // Only the scope's goals are read: an org's other thousands stay on disk.
+  const reach: GoalReach =
+    resolved.type === 'org'
+      ? { all: true }
+      : resolved.type === 'rep'
+        ? { all: false, teamIds: [], userIds: resolved.id === null ? [] : [resolved.id] }
+        : {
+            all: false,
+            teamIds: [...teamIds],
+            userIds: [...directory.members.keys()].filter((id) => {
+              const teamId = teamOf(id);
+              return teamId != null && teamIds.has(teamId);
+            }),
+          };
+  const goals = (await loadGoals(ctx, { status: 'active', reach })).filter(
     (goal) => inScope(goal) && canReadGoal(ctx.actor, accessScopeOf(goal, directory)),
   );
-  const progress = await progressOfGoals(ctx, goals);
   return {
     scope: { text: resolved.text, type: resolved.type, id: resolved.id, label: resolved.label },
-    asOf: ctx.now,
-    goals: goals.map((goal) => ({ goal, progress: progress.get(goal.id) as Progress })),
+    inputs: await progressInputs(ctx, goals, ctx.now, version),
   };
 }
 

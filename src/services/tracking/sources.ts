@@ -14,7 +14,7 @@ import type {
   PaceModel,
   SeasonalBucket,
 } from '../../core/progress/index.ts';
-import { findGoal, listGoals, listTargetChanges, toGoal } from '../../store/goal-queries.ts';
+import { findGoal, type GoalReach, listGoals, listTargetChanges, toGoal } from '../../store/goal-queries.ts';
 import { type Ctx, systemActor } from '../context.ts';
 import { evaluate } from '../metrics/engine.ts';
 import { type ResolvedScope, resolveScope } from '../metrics/scope.ts';
@@ -58,6 +58,8 @@ type DayRange = { start: string; end: string };
 export interface GoalFilter {
   ids?: readonly number[];
   status?: GoalStatus;
+  /** Only goals on these teams and reps (default: the whole org). */
+  reach?: GoalReach;
 }
 
 /** Every active goal of an org fits in one read; a dashboard never pages. */
@@ -73,7 +75,7 @@ export async function loadGoals(ctx: Ctx, filter: GoalFilter): Promise<TrackedGo
   const rows = filter.ids
     ? (await Promise.all(filter.ids.map((id) => findGoal(db, org.id, id)))).filter((r) => r !== undefined)
     : await listGoals(db, org.id, {
-        reach: { all: true },
+        reach: filter.reach ?? { all: true },
         ...(filter.status ? { status: [filter.status] } : {}),
         limit: ALL_GOALS,
         offset: 0,

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '../api.ts';
@@ -14,7 +15,7 @@ export function Loading({ label }: { label?: string }) {
 }
 
 /** What went wrong, in the UI language first, then the server's own words. */
-function errorHeadline(error: ApiError, t: ReturnType<typeof useTranslation>['t']): string {
+function errorHeadline(error: ApiError, t: TFunction): string {
   if (error.status === 0) return t('errors.unreachable');
   switch (error.status) {
     case 400:

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { query } from '../api.ts';
@@ -126,7 +127,7 @@ function columnsOf(
   entity: FactEntity,
   format: Formatter,
   timeZone: string,
-  t: ReturnType<typeof useTranslation>['t'],
+  t: TFunction,
 ): Column[] {
   const text = (key: string): Column => ({ key, cell: (row) => (row[key] as string | null) ?? '—' });
   const day = (key: string): Column => ({

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FactsTable } from '../components/facts-table.tsx';
 import type { FactEntity } from '../facts.ts';
-import { navigate, useSearchParams } from '../router.tsx';
+import { Link, navigate, useSearchParams } from '../router.tsx';
 
 const entities: FactEntity[] = ['deals', 'leads', 'activities', 'accounts', 'coaching'];
 
@@ -32,6 +32,9 @@ export function DataPage() {
     <section className="page" data-page="data">
       <h1 tabIndex={-1}>{t('data.title')}</h1>
       <p className="lead">{t('data.lead')}</p>
+      <p className="data-import-link">
+        <Link to="/data/import">{t('import.open')}</Link>
+      </p>
       <form className="filters card" onSubmit={(event) => event.preventDefault()}>
         <div className="field">
           <label htmlFor={ids.entity}>{t('data.entity')}</label>

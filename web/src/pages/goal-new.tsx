@@ -4,6 +4,7 @@ import { type ApiError, sendJson } from '../api.ts';
 import type {
   CheckinInterval,
   Goal,
+  GoalDetail,
   GoalDirection,
   GoalTemplate,
   OrgInfo,
@@ -14,13 +15,26 @@ import type {
   User,
 } from '../api-types.ts';
 import { Async, ErrorNotice, Loading } from '../components/async.tsx';
+import { FlowStepper } from '../components/flow-stepper.tsx';
+import { FilterFields, type FilterValues, filtersOf } from '../components/goal-form-filters.tsx';
+import {
+  type FunnelChoice,
+  FunnelSection,
+  noSplit,
+  type SplitChoice,
+  type SplitMember,
+  SplitSection,
+  splitRuleOf,
+  usePlanPreview,
+} from '../components/goal-form-plan.tsx';
 import { VerdictBadge } from '../components/status.tsx';
-import { type Directory, parseScope, useDirectory } from '../directory.tsx';
+import { type Directory, parseScope, type Scope, useDirectory } from '../directory.tsx';
+import { communicateHref } from '../flow.ts';
 import { dayIn } from '../format.ts';
 import { goalHref } from '../links.ts';
 import { addDays, type DayRange, periodContaining } from '../periods.ts';
 import { usePreferences } from '../preferences.tsx';
-import { Link, navigate } from '../router.tsx';
+import { Link, navigate, useSearchParams } from '../router.tsx';
 import { useSignedIn } from '../session.tsx';
 import { asApiError, type Loadable, useApi } from '../use-api.ts';
 
@@ -42,7 +56,8 @@ type FieldName =
   | 'start'
   | 'end'
   | 'kind'
-  | 'checkinInterval';
+  | 'checkinInterval'
+  | 'filters';
 
 /** What the user typed. The target is in the unit people read (riyals, percent), not the API's minor units or fractions. */
 interface FormState {
@@ -60,7 +75,16 @@ interface FormState {
   end: string;
   kind: (typeof kinds)[number];
   checkinInterval: CheckinInterval;
+  filters: FilterValues;
 }
+
+/** A draft goal as GET /api/goals/:id gives it, with the fields the form edits. */
+type DraftGoal = Goal & {
+  reason: string | null;
+  targetMode: 'absolute' | 'relative';
+  targetChange: number | null;
+  checkinInterval: CheckinInterval;
+};
 
 /** How many decimal places the currency's minor unit has (2 for SAR, 3 for KWD, 0 for JPY). */
 function minorDigits(currency: string): number {
@@ -123,10 +147,11 @@ function scopeOptions(directory: Directory, user: User, orgName: string) {
   return options;
 }
 
-/** The body of POST /api/goals/check and (with more) POST /api/goals. */
-function draftOf(form: FormState, unit: Unit | undefined, currency: string) {
+/** The body of POST /api/goals/check and (with more) the goal of POST /api/goals/plan. */
+function draftOf(form: FormState, unit: Unit | undefined, currency: string, filterKeys: readonly string[]) {
   const scope = parseScope(form.scope);
   return {
+    filters: filtersOf(form.filters, filterKeys),
     title: form.title || null,
     description: form.description || null,
     metric: form.metric || null,
@@ -140,10 +165,27 @@ function draftOf(form: FormState, unit: Unit | undefined, currency: string) {
   };
 }
 
-/** The server names the field it refuses ("scope.type", "targetChange"); the form shows it by the input it came from. */
+/** The goal part of POST /api/goals/plan (and its preview). */
+function goalBodyOf(draft: ReturnType<typeof draftOf>, form: FormState, language: 'en' | 'ar') {
+  const { target, targetChange, scope, metric, title, description, period, ...rest } = draft;
+  return {
+    ...rest,
+    language,
+    title: title ?? '',
+    description: description ?? '',
+    ...(metric ? { metric } : {}),
+    scope: scope ?? { type: 'org' as const, id: null },
+    ...(form.targetMode === 'absolute' ? { target } : { targetChange }),
+    period: { start: period.start ?? '', end: period.end ?? '' },
+    checkinInterval: form.checkinInterval,
+  };
+}
+
+/** The server names the field it refuses ("goal.scope.type", "goal.targetChange"); the form shows it by the input it came from. */
 function fieldOf(field: string | undefined): FieldName | null {
   if (!field) return null;
-  const head = field.split('.')[0];
+  const path = field.replace(/^goal\./, '');
+  const head = path.split('.')[0];
   switch (head) {
     case 'templateId':
       return 'template';
@@ -160,8 +202,10 @@ function fieldOf(field: string | undefined): FieldName | null {
     case 'targetChange':
     case 'baseline':
       return 'target';
+    case 'filters':
+      return 'filters';
     case 'period':
-      return field === 'period.end' ? 'end' : 'start';
+      return path === 'period.end' ? 'end' : 'start';
     default:
       return null;
   }
@@ -173,6 +217,9 @@ export function NewGoalPage() {
   const { user } = useSignedIn();
   const directory = useDirectory();
   const templates = useApi<{ templates: GoalTemplate[] }>('/api/templates');
+  const draftParam = useSearchParams().get('draft');
+  const draftId = draftParam && /^\d+$/.test(draftParam) ? Number(draftParam) : null;
+  const draft = useApi<GoalDetail>(draftId === null ? null : `/api/goals/${draftId}`);
   if (user.role === 'rep') {
     return (
       <section className="page">
@@ -184,9 +231,40 @@ export function NewGoalPage() {
       </section>
     );
   }
+  if (draftId !== null) {
+    return (
+      <section className="page" data-page="goal-new" data-draft={draftId}>
+        <FlowStepper current="write" />
+        <h1 tabIndex={-1}>{t('goalPlan.draftTitle')}</h1>
+        <Async state={directory}>
+          {(dir) => (
+            <Async state={draft.state} onRetry={draft.reload}>
+              {(loaded) =>
+                loaded.goal.status === 'draft' ? (
+                  <GoalEditor
+                    key={loaded.goal.id}
+                    directory={dir}
+                    templates={[]}
+                    draft={loaded.goal as DraftGoal}
+                  />
+                ) : (
+                  <p>
+                    {t('goalPlan.notDraft')} <Link to={goalHref(loaded.goal.id)}>{loaded.goal.title}</Link>
+                  </p>
+                )
+              }
+            </Async>
+          )}
+        </Async>
+      </section>
+    );
+  }
   return (
     <section className="page" data-page="goal-new">
       <h1 tabIndex={-1}>{t('goalForm.title')}</h1>
+      <p>
+        <Link to="/plan">{t('goalPlan.fromGrowthArea')}</Link>
+      </p>
       <Async state={directory}>
         {(dir) => (
           <Async state={templates.state} onRetry={templates.reload}>
@@ -198,13 +276,65 @@ export function NewGoalPage() {
   );
 }
 
-function GoalEditor({ directory, templates }: { directory: Directory; templates: GoalTemplate[] }) {
+/** Who a split by team or by rep cuts between: the scope's sub-teams, and the current reps inside it. */
+function membersOf(directory: Directory, scope: Scope | null): { team: SplitMember[]; rep: SplitMember[] } {
+  if (!scope || scope.type === 'rep') return { team: [], rep: [] };
+  const root = scope.type === 'team' ? directory.team(scope.id) : undefined;
+  if (scope.type === 'team' && !root) return { team: [], rep: [] };
+  const teams = root
+    ? directory.childTeams(root.id)
+    : directory.teams.filter((t) => t.parentId === null).sort((a, b) => a.path.localeCompare(b.path));
+  const inside = new Set(
+    directory.teams.filter((t) => !root || t.path.startsWith(root.path)).map((t) => t.id),
+  );
+  const reps = directory.users
+    .filter((u) => u.role === 'rep' && u.leftAt === null && u.teamId !== null && inside.has(u.teamId))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  return {
+    team: teams.map((t) => ({ type: 'team', id: t.id, name: t.name })),
+    rep: reps.map((u) => ({ type: 'rep', id: u.id, name: u.name })),
+  };
+}
+
+/** The form as a draft goal left it. */
+function formOfDraft(draft: DraftGoal, unit: Unit | undefined, currency: string): FormState {
+  return {
+    templateId: '',
+    title: draft.title,
+    description: draft.description,
+    metric: draft.metric,
+    scope: draft.scope.type === 'org' ? 'org' : `${draft.scope.type}:${draft.scope.id}`,
+    targetMode: draft.targetMode,
+    target: toDisplay(draft.target, unit, currency),
+    change: draft.targetChange === null ? '' : String(Number((draft.targetChange * 100).toFixed(6))),
+    direction: draft.direction,
+    start: draft.period.start,
+    end: draft.period.end,
+    kind: draft.kind === 'activity' ? 'activity' : 'outcome',
+    checkinInterval: draft.checkinInterval,
+    filters: { ...draft.filters },
+  };
+}
+
+function GoalEditor({
+  directory,
+  templates,
+  draft: savedDraft,
+}: {
+  directory: Directory;
+  templates: GoalTemplate[];
+  /** A draft goal (step 2 of the flow) to write SMART and save as a draft with its children. */
+  draft?: DraftGoal;
+}) {
   const { t } = useTranslation();
   const { language } = usePreferences();
   const { user, org } = useSignedIn();
   const today = dayIn(org.timeZone, Date.now());
   const scopes = useMemo(() => scopeOptions(directory, user, org.name), [directory, user, org.name]);
   const [form, setForm] = useState<FormState>(() => {
+    if (savedDraft) {
+      return formOfDraft(savedDraft, directory.metrics.get(savedDraft.metric)?.unit, org.currency);
+    }
     const year = periodContaining('year', today, org.fiscalYearStartMonth);
     return {
       templateId: '',
@@ -220,17 +350,51 @@ function GoalEditor({ directory, templates }: { directory: Directory; templates:
       end: year.end,
       kind: 'outcome',
       checkinInterval: 'weekly',
+      filters: {},
     };
   });
+  const [split, setSplit] = useState<SplitChoice>(noSplit);
+  const [funnel, setFunnel] = useState<FunnelChoice>({ steps: [], perRep: false });
+  const [planErrors, setPlanErrors] = useState<{ split?: string; funnel?: string }>({});
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
-  const unit = directory.metrics.get(form.metric)?.unit;
-  const draft = useMemo(() => draftOf(form, unit, org.currency), [form, unit, org.currency]);
+  const metricInfo = directory.metrics.get(form.metric);
+  const unit = metricInfo?.unit;
+  const draft = useMemo(
+    () => draftOf(form, unit, org.currency, metricInfo?.filters ?? []),
+    [form, unit, org.currency, metricInfo],
+  );
   const check = useSmartCheck(draft);
+  const scope = parseScope(form.scope);
+  const members = useMemo(() => membersOf(directory, parseScope(form.scope)), [directory, form.scope]);
+  const splitMembers = split.by === 'team' ? members.team : split.by === 'rep' ? members.rep : [];
+  const rule = splitRuleOf(scope?.type === 'rep' && split.by !== 'period' ? noSplit : split, splitMembers);
+  const goalBody = goalBodyOf(draft, form, language);
+  // The children and the funnel need a metric and a target; the title is only a name, so a blank one waits.
+  const previewable = draft.metric !== null && (draft.target !== null || draft.targetChange !== null);
+  const preview = usePlanPreview(
+    previewable
+      ? {
+          ...(savedDraft ? { draftId: savedDraft.id } : {}),
+          goal: { ...goalBody, title: goalBody.title.trim() || t('goalPlan.untitled') },
+          split: rule,
+        }
+      : null,
+    checkDelayMs,
+  );
+  const today365 = `${addDays(today, -365)}..${today}`;
 
   const change = (patch: Partial<FormState>) => {
     setForm((previous) => ({ ...previous, ...patch }));
+    // A new goal changes what its funnel offers: pick the steps again.
+    if (patch.metric !== undefined || patch.kind !== undefined) setFunnel({ steps: [], perRep: false });
+    // A rep's goal cannot be split between members: only periods stay on offer.
+    if (patch.scope?.startsWith('rep:')) {
+      setSplit((previous) =>
+        previous.by === 'team' || previous.by === 'rep' ? { ...previous, by: 'none' } : previous,
+      );
+    }
     // An edited field's server error no longer applies.
     setErrors((previous) => {
       const next = { ...previous };
@@ -293,29 +457,36 @@ function GoalEditor({ directory, templates }: { directory: Directory; templates:
     });
   };
 
+  /**
+   * One call writes the goal with its children and activity goals (POST
+   * /api/goals/plan, one transaction): a refused split leaves no goal behind.
+   * A draft from the flow stays a draft and goes on to step 4.
+   */
   const save = async (status: 'draft' | 'active') => {
     setSaving(true);
     setFailure(null);
     setErrors({});
-    const { target, targetChange, scope, metric, title, description, period, ...rest } = draft;
+    setPlanErrors({});
+    const offered = preview?.status === 'ready' ? preview.data.funnel : null;
     try {
-      const { goal } = await sendJson<{ goal: Goal }>('POST', '/api/goals', {
-        ...rest,
-        ...(form.templateId ? { templateId: form.templateId, language } : {}),
-        title: title ?? '',
-        description: description ?? '',
-        ...(metric ? { metric } : {}),
-        scope: scope ?? { type: 'org', id: null },
-        ...(form.targetMode === 'absolute' ? { target } : { targetChange }),
-        period: { start: period.start ?? '', end: period.end ?? '' },
-        checkinInterval: form.checkinInterval,
-        status,
+      const { goal } = await sendJson<{ goal: Goal }>('POST', '/api/goals/plan', {
+        ...(savedDraft ? { draftId: savedDraft.id } : {}),
+        goal: {
+          ...goalBody,
+          ...(form.templateId && !savedDraft ? { templateId: form.templateId } : {}),
+          status: savedDraft ? 'draft' : status,
+        },
+        split: rule,
+        funnel: offered && funnel.steps.length ? funnel : null,
       });
-      navigate(goalHref(goal.id));
+      navigate(savedDraft ? communicateHref(goal.id) : goalHref(goal.id));
     } catch (error) {
       const apiError = asApiError(error);
+      const where = apiError.field?.split('.')[0];
       const field = fieldOf(apiError.field);
-      if (field && apiError.status === 400) setErrors({ [field]: apiError.message });
+      if (apiError.status === 400 && (where === 'split' || where === 'funnel')) {
+        setPlanErrors({ [where]: apiError.message });
+      } else if (field && apiError.status === 400) setErrors({ [field]: apiError.message });
       else setFailure(apiError);
       setSaving(false);
     }
@@ -343,18 +514,26 @@ function GoalEditor({ directory, templates }: { directory: Directory; templates:
         <h2 id="goal-form-title" className="visually-hidden">
           {t('goalForm.formTitle')}
         </h2>
-        <Field name="template" label={t('goalForm.template')} error={errors.template}>
-          {(props) => (
-            <select {...props} value={form.templateId} onChange={(e) => chooseTemplate(e.target.value)}>
-              <option value="">{t('goalForm.noTemplate')}</option>
-              {templates.map((template) => (
-                <option key={template.id} value={template.id}>
-                  {template.title[language]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        {savedDraft?.reason ? (
+          <div className="notice goal-form-reason" data-testid="draft-reason">
+            <p className="notice-title">{t('goalPlan.draftReason')}</p>
+            <p>{savedDraft.reason}</p>
+          </div>
+        ) : null}
+        {savedDraft ? null : (
+          <Field name="template" label={t('goalForm.template')} error={errors.template}>
+            {(props) => (
+              <select {...props} value={form.templateId} onChange={(e) => chooseTemplate(e.target.value)}>
+                <option value="">{t('goalForm.noTemplate')}</option>
+                {templates.map((template) => (
+                  <option key={template.id} value={template.id}>
+                    {template.title[language]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field name="title" label={t('goalForm.goalTitle')} error={errors.title}>
           {(props) => (
             <input
@@ -410,6 +589,15 @@ function GoalEditor({ directory, templates }: { directory: Directory; templates:
             </select>
           )}
         </Field>
+        <FilterFields
+          metric={form.metric}
+          accepted={metricInfo?.filters ?? []}
+          values={form.filters}
+          scope={directory.metricScope(scope ?? { type: 'org', id: null })}
+          history={today365}
+          error={errors.filters}
+          onChange={(filters) => change({ filters })}
+        />
         <fieldset className="segmented">
           <legend>{t('goalForm.targetMode')}</legend>
           {(['absolute', 'relative'] as const).map((mode) => (
@@ -524,14 +712,46 @@ function GoalEditor({ directory, templates }: { directory: Directory; templates:
             </select>
           )}
         </Field>
+        <SplitSection
+          choice={split}
+          onChange={(next) => {
+            setSplit(next);
+            setPlanErrors(({ split: _, ...rest }) => rest);
+          }}
+          members={members}
+          scopeIsRep={scope?.type === 'rep'}
+          scopeLabel={scopes.find((option) => option.value === form.scope)?.label.trim() ?? ''}
+          preview={preview}
+          unit={unit}
+          error={planErrors.split}
+        />
+        <FunnelSection
+          preview={preview}
+          metric={form.metric}
+          choice={funnel}
+          onChange={(next) => {
+            setFunnel(next);
+            setPlanErrors(({ funnel: _, ...rest }) => rest);
+          }}
+          canPerRep={scope?.type !== 'rep'}
+          error={planErrors.funnel}
+        />
         {failure ? <ErrorNotice error={failure} title={t('goalForm.saveFailed')} /> : null}
         <div className="form-actions">
-          <button type="submit" className="button" value="draft" disabled={saving}>
-            {t('goalForm.saveDraft')}
-          </button>
-          <button type="submit" className="button primary" value="active" disabled={saving}>
-            {t('goalForm.create')}
-          </button>
+          {savedDraft ? (
+            <button type="submit" className="button primary" value="draft" disabled={saving}>
+              {t('goalPlan.draftSave')}
+            </button>
+          ) : (
+            <>
+              <button type="submit" className="button" value="draft" disabled={saving}>
+                {t('goalForm.saveDraft')}
+              </button>
+              <button type="submit" className="button primary" value="active" disabled={saving}>
+                {t('goalForm.create')}
+              </button>
+            </>
+          )}
         </div>
       </form>
       <SmartCoach check={check} onApply={applyPatch} unit={unit} />

@@ -12,6 +12,7 @@ import type {
   Snapshot,
 } from '../api-types.ts';
 import { burnUpSeries } from '../burn-up.ts';
+import { GoalAcknowledgement } from '../components/acknowledgement.tsx';
 import { Async, Empty, ErrorNotice, Loading } from '../components/async.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
 import { StatusBadge, VerdictBadge } from '../components/status.tsx';
@@ -98,6 +99,7 @@ function GoalView({ view, directory }: { view: GoalProgressView; directory: Dire
           <Link to={goalHref(goal.parentId)}>{t('goalPage.parent')}</Link>
         </p>
       ) : null}
+      <GoalAcknowledgement goalId={goal.id} status={goal.status} />
       <div className="card">
         <ProgressBar
           attainment={progress.attainment}

@@ -31,9 +31,14 @@ export function GoalsPage() {
       <div className="page-heading">
         <h1 tabIndex={-1}>{t('goals.title')}</h1>
         {user.role === 'rep' ? null : (
-          <Link className="button primary" to="/goals/new">
-            {t('goalForm.new')}
-          </Link>
+          <>
+            <Link className="button primary" to="/goals/new">
+              {t('goalForm.new')}
+            </Link>
+            <Link className="button" to="/plan">
+              {t('flow.entry')}
+            </Link>
+          </>
         )}
         <label className="inline-field" htmlFor={selectId}>
           <span>{t('goals.status')}</span>

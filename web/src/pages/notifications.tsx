@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { query, sendJson } from '../api.ts';
@@ -24,7 +25,7 @@ interface EventData {
  * keeps; the server's own text (in the recipient's language at the time)
  * when the event is not one this screen knows.
  */
-function wordsOf(item: NotificationItem, t: ReturnType<typeof useTranslation>['t'], format: Formatter) {
+function wordsOf(item: NotificationItem, t: TFunction, format: Formatter) {
   const data = (item.data ?? {}) as EventData;
   const goal = data.goal?.title;
   const event = data.event;

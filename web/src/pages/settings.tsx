@@ -2,6 +2,7 @@ import { type FormEvent, type ReactNode, useId, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next';
 import { type ApiError, sendJson } from '../api.ts';
 import { Async, ErrorNotice } from '../components/async.tsx';
+import { PeopleLinks } from '../components/people-nav.tsx';
 import type { Digits, Language } from '../format.ts';
 import { usePreferences } from '../preferences.tsx';
 import { useSignedIn } from '../session.tsx';
@@ -118,6 +119,7 @@ export function SettingsPage() {
           {t('settings.sample', { sample: format.money(12345678, org.currency) })}
         </p>
       </section>
+      <PeopleLinks />
       <section className="section card" aria-labelledby="org-title">
         <h2 id="org-title">{t('settings.org', { org: org.name })}</h2>
         {isAdmin ? <p className="muted">{t('settings.orgAdminHint')}</p> : null}
