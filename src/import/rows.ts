@@ -175,7 +175,9 @@ export class RowReader {
         values[reader.field] = null;
         continue;
       }
-      const value = reader.read(text);
+      const value = text.includes('\0')
+        ? new Refusal('holds a NUL character, which cannot be stored')
+        : reader.read(text);
       if (value instanceof Refusal) {
         row.problems.push({ line, column: reader.label, value: raw, reason: value.reason });
         values[reader.field] = null;

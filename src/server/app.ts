@@ -10,6 +10,7 @@ import { registerAuth } from './auth.ts';
 import { handleError } from './errors.ts';
 import { registerOpenApi } from './openapi.ts';
 import { apiRoutes } from './routes/index.ts';
+import { refuseUnstorableText } from './unstorable-text.ts';
 
 export interface ServerOptions {
   store: Store;
@@ -30,6 +31,7 @@ export async function buildServer(options: ServerOptions) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  app.addHook('preValidation', refuseUnstorableText);
 
   const now = options.now ?? Date.now;
   const mailer = options.mailer === undefined ? mailerFromEnv() : (options.mailer ?? undefined);

@@ -40,6 +40,14 @@ export function handleError(error: unknown, request: FastifyRequest, reply: Fast
           : 'invalid_input';
     return reply.status(fastifyError.statusCode).send({ error: { code, message: fastifyError.message } });
   }
+  if (isUnstorableTextError(error)) {
+    return reply.status(400).send({
+      error: {
+        code: 'invalid_input',
+        message: 'A text value contains a character the database cannot store (such as NUL); remove it.',
+      },
+    });
+  }
   if (isDatabaseUnavailable(error)) {
     request.log.warn({ err: error }, 'database unavailable');
     return reply.status(503).send({
@@ -72,4 +80,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return /Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect/.test(
     error.message,
   );
+}
+
+/**
+ * PostgreSQL refusing the bytes of a text value (22021: a NUL or an invalid
+ * UTF-8 sequence; 22P05: a character the encoding lacks). The request's own
+ * input checks catch these first (unstorable-text.ts); this is the net for
+ * text that arrives another way, so it stays a 400 and not a 500.
+ */
+export function isUnstorableTextError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && (code === '22021' || code === '22P05');
 }

@@ -123,12 +123,7 @@ export function FactsTable({
   );
 }
 
-function columnsOf(
-  entity: FactEntity,
-  format: Formatter,
-  timeZone: string,
-  t: TFunction,
-): Column[] {
+function columnsOf(entity: FactEntity, format: Formatter, timeZone: string, t: TFunction): Column[] {
   const text = (key: string): Column => ({ key, cell: (row) => (row[key] as string | null) ?? '—' });
   const day = (key: string): Column => ({
     key,
