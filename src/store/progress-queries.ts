@@ -7,6 +7,7 @@ import type { Generated, RawBuilder, Selectable, SqlBool } from 'kysely';
 import type { ClosedAtStage, Milestone, OpenAtStage, ProgressStatus } from '../core/progress/index.ts';
 import type { Db } from './db.ts';
 import { orgIs } from './metric-sql.ts';
+import { prepared } from './prepared.ts';
 import type { Day, Instant } from './schema.ts';
 
 export interface ProgressSnapshotTable {
@@ -583,23 +584,22 @@ type DataVersionTables = {
   org_data_version: { org_id: number; version: number };
 };
 
+/** Read on every dashboard request: compiled once (prepared.ts). */
+const dataVersion = prepared((db: Db, orgId: number) =>
+  db
+    .withTables<DataVersionTables>()
+    .selectFrom('org_data_version')
+    .select('version')
+    .where('org_id', '=', orgId),
+);
+
 /**
  * The org's data version: a counter that every write a dashboard could show
  * bumps (by triggers, see 0008-data-version). Equal versions mean equal
- * goals, facts, snapshots, people and settings. The first read makes the row.
+ * goals, facts, snapshots, people and settings. An org no write has touched
+ * yet has no row: version 0. Reading never writes.
  */
 export async function currentDataVersion(db: Db, orgId: number): Promise<number> {
-  const versions = db.withTables<DataVersionTables>();
-  const read = () =>
-    versions.selectFrom('org_data_version').select('version').where('org_id', '=', orgId).executeTakeFirst();
-  let row = await read();
-  if (!row) {
-    await versions
-      .insertInto('org_data_version')
-      .values({ org_id: orgId, version: 1 })
-      .onConflict((oc) => oc.column('org_id').doNothing())
-      .execute();
-    row = await read();
-  }
+  const [row] = await dataVersion(db, orgId);
   return Number(row?.version ?? 0);
 }

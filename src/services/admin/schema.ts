@@ -22,7 +22,15 @@ export interface TableShape {
 
 const migrationTable = 'kysely_migration';
 
-/** Every table of the Hadaf schema, Kysely's migration bookkeeping left out. */
+/**
+ * Tables that the database's own triggers keep: the org's data version
+ * (migration 0008), a counter that only has to change on every write. A copy
+ * leaves them out (the target's triggers fill them as rows arrive), and their
+ * rows do not make a database "hold data".
+ */
+const keptByTriggers = new Set(['org_data_version']);
+
+/** Every table of the Hadaf schema, Kysely's migration bookkeeping and the trigger-kept tables left out. */
 export async function listTables(db: Db, dialect: Dialect): Promise<string[]> {
   return (await schemaTables(db, dialect)).map((t) => t.name);
 }
@@ -31,7 +39,7 @@ async function schemaTables(db: Db, dialect: Dialect) {
   const schema = dialect === 'postgres' ? await currentSchema(db) : undefined;
   const tables = await db.introspection.getTables();
   return tables
-    .filter((t) => !t.isView && (schema === undefined || t.schema === schema))
+    .filter((t) => !t.isView && !keptByTriggers.has(t.name) && (schema === undefined || t.schema === schema))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 

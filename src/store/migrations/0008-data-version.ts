@@ -15,9 +15,9 @@ import { dialectOf } from '../dialect.ts';
  * - goals and their target history, check-ins, progress snapshots;
  * - the people and team tree behind scopes and access, and the org's settings.
  *
- * The triggers only update: the row is made by the first reader
- * (`currentDataVersion`), so copying or restoring a database, whose rows
- * arrive in any order, never collides with a row a trigger made.
+ * The triggers upsert the org's row (unless the org itself is being deleted), so a read never writes (a dashboard can
+ * read from a replica) and an org without a row yet reads as version 0.
+ * `hadaf copy` leaves the table out: the triggers rebuild it as rows arrive.
  *
  * Also indexes for the dashboard's pipeline forecast: two covering ones for
  * the stage win rates learnt from a year of closed deals and the mean
@@ -45,6 +45,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   ];
   if (dialect === 'postgres') {
     await sql`
+      create or replace function hadaf_bump_org_data_version(bigint) returns void language sql as $$
+        insert into org_data_version (org_id, version)
+        select $1, 1 where exists (select 1 from org where org.id = $1)
+        on conflict (org_id) do update set version = org_data_version.version + 1
+      $$`.execute(db);
+    await sql`
       create or replace function hadaf_bump_data_version() returns trigger language plpgsql as $$
       declare
         org bigint;
@@ -54,10 +60,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         else
           execute format('select ($1).%I', tg_argv[0]) into org using new;
         end if;
-        update org_data_version set version = version + 1 where org_id = org;
+        perform hadaf_bump_org_data_version(org);
         if tg_op = 'UPDATE' then
           execute format('select ($1).%I', tg_argv[0]) into org using old;
-          update org_data_version set version = version + 1 where org_id = org;
+          perform hadaf_bump_org_data_version(org);
         end if;
         return null;
       end $$`.execute(db);
@@ -73,7 +79,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       for (const event of ['insert', 'update', 'delete'] as const) {
         const rows = event === 'insert' ? ['new'] : event === 'delete' ? ['old'] : ['new', 'old'];
         const bumps = rows
-          .map((row) => `update org_data_version set version = version + 1 where org_id = ${row}.${column};`)
+          .map(
+            (row) =>
+              `insert into org_data_version (org_id, version) select ${row}.${column}, 1 ` +
+              `where exists (select 1 from org where org.id = ${row}.${column}) ` +
+              'on conflict (org_id) do update set version = version + 1;',
+          )
           .join(' ');
         await sql`
           create trigger if not exists ${sql.raw(`${table}_data_version_${event}`)}
