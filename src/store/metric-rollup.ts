@@ -13,6 +13,7 @@ import {
   num,
   type PartQuery,
   type PartRow,
+  packedRows,
   type StockQuery,
   valuesOf,
 } from './metric-sql.ts';
@@ -69,47 +70,94 @@ export function cutBuckets(buckets: FlowQuery['buckets']): Pieces {
 
 const ranges = (rows: Pieces['daily']) => valuesOf(rows.map((r) => [r.i, r.s, r.e]));
 
+/**
+ * Each source is one query of up to three branches: the daily edges and the
+ * multi-month runs join their ranges (grouped by bucket), while single whole
+ * months (a monthly series) are grouped by the month itself, which the
+ * covering index (org, month, owner, team, parts) hands over already in
+ * order: no sort, no join, and no table lookups (migration 0009). Rows come
+ * back packed (`packedRows`); app code maps months to buckets and adds up
+ * the branches.
+ */
 export async function rollupFlows(db: Db, query: FlowQuery): Promise<PartRow[]> {
   if (query.buckets.length === 0 || query.parts.length === 0) return [];
   const bySource = new Map<RollupSource, FlowPart[]>();
   for (const part of query.parts)
     bySource.set(sourceOf(part), [...(bySource.get(sourceOf(part)) ?? []), part]);
   const pieces = cutBuckets(query.buckets);
+  const singleMonth = (p: { s: number; e: number }) =>
+    p.s !== BEGINNING_DAY && nextMonthStart(p.s) === p.e + 1;
+  const multiMonth = pieces.monthly.filter((p) => !singleMonth(p));
+  // The buckets each single whole month belongs to (one, unless buckets overlap).
+  const monthBuckets = new Map<number, number[]>();
+  for (const p of pieces.monthly.filter(singleMonth))
+    monthBuckets.set(p.s, [...(monthBuckets.get(p.s) ?? []), p.i]);
   const [dim] = dimsOf(query);
   const out: PartRow[] = [];
   for (const [source, parts] of bySource) {
     const keyed = dim === undefined ? 'owner' : 'dim';
     const conditions = rollupConditions(query, dim);
     const key = rollupKey(query);
-    const branch = (grain: 'day' | 'month', cte: string) =>
-      sql`select ${sql.ref(`${cte}.i`)} as i, ${key} as k,
-          ${sql.join(parts.map((p) => sql`sum(${sql.ref(`r.${p}`)}) as ${sql.ref(p)}`))}
+    const sums = sql.join(parts.map((p) => sql`sum(${sql.ref(`r.${p}`)}) as ${sql.ref(p)}`));
+    const joined = (grain: 'day' | 'month', cte: string) =>
+      sql`select 0 as g, ${sql.ref(`${cte}.i`)} as i, ${key} as k, ${sums}
         from ${sql.table(rollupTable(source, keyed, grain))} r
         join ${sql.table(cte)} on r.local_day >= ${sql.ref(`${cte}.s`)} and r.local_day <= ${sql.ref(`${cte}.e`)}
         where ${and(conditions)}
-        group by 1, 2`;
+        group by 2, 3`;
     const ctes: RawBuilder<unknown>[] = [];
     const branches: RawBuilder<unknown>[] = [];
     if (pieces.daily.length > 0) {
       ctes.push(sql`d (i, s, e) as (${ranges(pieces.daily)})`);
-      branches.push(branch('day', 'd'));
+      branches.push(joined('day', 'd'));
     }
-    if (pieces.monthly.length > 0) {
-      ctes.push(sql`m (i, s, e) as (${ranges(pieces.monthly)})`);
-      branches.push(branch('month', 'm'));
+    if (multiMonth.length > 0) {
+      ctes.push(sql`m (i, s, e) as (${ranges(multiMonth)})`);
+      branches.push(joined('month', 'm'));
     }
-    // Whole months only (a monthly series) or days only need no second aggregation.
+    if (monthBuckets.size > 0) {
+      const months = sql.join([...monthBuckets.keys()].map((m) => sql.lit(m)));
+      branches.push(sql`select 1 as g, r.local_day as i, ${key} as k, ${sums}
+        from ${sql.table(rollupTable(source, keyed, 'month'))} r
+        where ${and([...conditions, sql`r.local_day in (${months})`])}
+        group by 2, 3`);
+    }
     const body =
-      branches.length === 1
-        ? (branches[0] as RawBuilder<unknown>)
-        : sql`select x.i as i, x.k as k, ${sql.join(parts.map((p) => sql`sum(${sql.ref(`x.${p}`)}) as ${sql.ref(p)}`))}
-          from (${sql.join(branches, sql` union all `)}) x
-          group by x.i, x.k`;
-    const { rows } = await sql<Record<string, unknown>>`with ${sql.join(ctes)} ${body}`.execute(db);
-    for (const row of rows) {
+      branches.length === 1 ? (branches[0] as RawBuilder<unknown>) : sql.join(branches, sql` union all `);
+    const rows = await packedRows(db, ctes, body, ['g', 'i', 'k', ...parts]);
+    const partsOf = (row: unknown[]) => {
       const values: PartRow['parts'] = {};
-      for (const p of parts) values[p] = num(row[p]);
-      out.push({ bucket: num(row.i), key: keyOf(row.k, query.groupBy), parts: values });
+      for (let j = 0; j < parts.length; j++) values[parts[j] as FlowPart] = num(row[j + 3]);
+      return values;
+    };
+    // Within a branch, a bucket and key is one row; two branches (a quarter's edges and its months) are added up.
+    const merged = branches.length > 1 ? new Map<number, Map<GroupKey, PartRow>>() : null;
+    const emit = (bucket: number, key: GroupKey, row: unknown[]) => {
+      if (merged === null) {
+        out.push({ bucket, key, parts: partsOf(row) });
+        return;
+      }
+      let perKey = merged.get(bucket);
+      if (perKey === undefined) {
+        perKey = new Map();
+        merged.set(bucket, perKey);
+      }
+      const into = perKey.get(key);
+      if (into === undefined) {
+        const cell = { bucket, key, parts: partsOf(row) };
+        perKey.set(key, cell);
+        out.push(cell);
+      } else {
+        for (let j = 0; j < parts.length; j++) {
+          const p = parts[j] as FlowPart;
+          into.parts[p] = (into.parts[p] ?? 0) + num(row[j + 3]);
+        }
+      }
+    };
+    for (const row of rows) {
+      const key = keyOf(row[2], query.groupBy);
+      if (row[0] === 1) for (const bucket of monthBuckets.get(num(row[1])) ?? []) emit(bucket, key, row);
+      else emit(num(row[1]), key, row);
     }
   }
   return out;

@@ -1,5 +1,7 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { FilterName, FlowPart, MetricFilters, StockPart } from '../core/metrics/index.ts';
+import type { Db } from './db.ts';
+import { dialectOf } from './dialect.ts';
 import type { SourceSpec } from './metric-sources.ts';
 
 /**
@@ -110,6 +112,34 @@ export function orgIs(column: string, orgId: number): RawBuilder<unknown> {
 
 export const and = (conditions: readonly RawBuilder<unknown>[]) =>
   conditions.length === 0 ? sql`1 = 1` : sql.join(conditions, sql` and `);
+
+/**
+ * Runs `with <ctes> <body>` and returns its rows as arrays of `columns`,
+ * packed by the database into one JSON text. A breakdown over twelve months
+ * returns thousands of small rows, and turning each into a driver row object
+ * costs several times what the database spends computing it (measured:
+ * 6,500 rows of a monthly rollup read 2.5× faster packed). Values keep
+ * their types: integers (safe to 2^53, like the drivers' own numbers),
+ * text, null.
+ */
+export async function packedRows(
+  db: Db,
+  ctes: readonly RawBuilder<unknown>[],
+  body: RawBuilder<unknown>,
+  columns: readonly string[],
+): Promise<unknown[][]> {
+  const items = sql.join(columns.map((c) => sql.ref(`x.${c}`)));
+  const packed =
+    dialectOf(db as unknown as Kysely<unknown>) === 'postgres'
+      ? sql`cast(json_agg(json_build_array(${items})) as text)`
+      : sql`json_group_array(json_array(${items}))`;
+  const withCtes = ctes.length > 0 ? sql`with ${sql.join(ctes)} ` : sql``;
+  const { rows } = await sql<{ j: string | null }>`${withCtes}select ${packed} as j from (${body}) x`.execute(
+    db,
+  );
+  const text = rows[0]?.j;
+  return text == null ? [] : (JSON.parse(text) as unknown[][]);
+}
 
 /** Reads a part value the same way on both dialects (pg returns numeric sums as parsed numbers, SQLite as numbers). */
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));

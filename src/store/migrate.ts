@@ -7,6 +7,7 @@ import * as accounts from './migrations/0003-accounts.ts';
 import * as tracking from './migrations/0005-tracking.ts';
 import * as acknowledgements from './migrations/0006-acknowledgements.ts';
 import * as dataVersion from './migrations/0008-data-version.ts';
+import * as rollupMonthIndex from './migrations/0009-rollup-month-index.ts';
 
 /** Migrations live in code (not read from disk) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0005-tracking': tracking,
   '0006-acknowledgements': acknowledgements,
   '0008-data-version': dataVersion,
+  '0009-rollup-month-index': rollupMonthIndex,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

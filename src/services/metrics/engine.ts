@@ -87,7 +87,9 @@ export async function evaluate(ctx: Ctx, request: Evaluation): Promise<Evaluatio
   const groupBy: GroupBy = by === 'rep' ? 'owner' : by;
   const query: PartQuery = { orgId: ctx.org.id, timeZone: tz, scope: scope.filter, filters, groupBy };
   const buckets = periods.map((p) => ({ first: dayNumber(p.start), last: dayNumber(p.end) }));
-  const bounds = periods.map((p) => periodBounds(p, tz));
+  // Consecutive periods share an edge: ask the zone once per day.
+  const startOf = memo((day: Day) => startOfDayMs(day, tz));
+  const bounds = periods.map((p) => ({ startMs: startOf(p.start), endMs: startOf(addDays(p.end, 1)) }));
 
   const useRollup =
     request.engine !== 'raw' &&
@@ -98,10 +100,11 @@ export async function evaluate(ctx: Ctx, request: Evaluation): Promise<Evaluatio
   const stocks = useRollup ? rollupStocks : rawStocks;
 
   const cells = periods.map(() => new Map<GroupKey, Parts>());
+  // Every caller hands over parts objects of its own (fresh from a query or a literal): keep them, no copy.
   const add = (bucket: number, key: GroupKey, parts: Parts) => {
     const map = cells[bucket] as Map<GroupKey, Parts>;
     const into = map.get(key);
-    if (into === undefined) map.set(key, { ...parts });
+    if (into === undefined) map.set(key, parts);
     else addInto(into, parts);
   };
 
@@ -146,8 +149,12 @@ export async function evaluate(ctx: Ctx, request: Evaluation): Promise<Evaluatio
   const zeros = zeroParts(def);
   const pipeline = def.special.includes('pipeline');
   // A series shows every group in every period, with nothing where it had nothing.
-  const keys = new Set(groupedPerBucket.flatMap((g) => [...g.keys()]));
-  for (const grouped of groupedPerBucket) for (const key of keys) if (!grouped.has(key)) grouped.set(key, {});
+  const keys = new Set<GroupKey>();
+  for (const grouped of groupedPerBucket) for (const key of grouped.keys()) keys.add(key);
+  for (const grouped of groupedPerBucket) {
+    if (grouped.size === keys.size) continue;
+    for (const key of keys) if (!grouped.has(key)) grouped.set(key, {});
+  }
   const results = periods.map((period, b): BucketResult => {
     const grouped = groupedPerBucket[b] as Map<GroupKey, Parts>;
     const valueContext = { period, grossMargin: ctx.org.settings.grossMargin };
@@ -341,7 +348,9 @@ async function labeler(ctx: Ctx, request: Evaluation): Promise<Labels> {
       .where('org_id', '=', ctx.org.id)
       .execute();
     const names = new Map(users.map((u) => [u.id, u.name]));
-    const firstStart = Math.min(...request.periods.map((p) => startOfDayMs(p.start, ctx.org.timeZone)));
+    // Days sort as text, and a later day starts later.
+    const firstDay = request.periods.map((p) => p.start).sort()[0];
+    const firstStart = firstDay === undefined ? Number.POSITIVE_INFINITY : startOfDayMs(firstDay, ctx.org.timeZone);
     const teamIds = new Set(scope.teams.map((t) => t.id));
     const members = users
       .filter((u) =>

@@ -82,14 +82,13 @@ export async function metricSeries({
   };
   if (by !== null) {
     const first = result.buckets[0]?.rows ?? [];
-    // The engine gives every group a cell in every bucket; index them rather than search.
-    const byKey = result.buckets.map((b) => new Map(b.rows.map((r) => [r.key, r])));
+    // The engine gives every group a cell in every bucket: gather each group's points in one pass.
+    const byKey = new Map<GroupKey, SeriesPoint[]>(first.map((row) => [row.key, []]));
+    result.buckets.forEach((b, i) => {
+      for (const cell of b.rows) byKey.get(cell.key)?.push(point(refs[i] as PeriodRef, cell));
+    });
     out.by = by;
-    out.series = first.map((row) => ({
-      key: row.key,
-      label: row.label,
-      points: byKey.map((cells, i) => point(refs[i] as PeriodRef, cells.get(row.key) ?? row)),
-    }));
+    out.series = first.map((row) => ({ key: row.key, label: row.label, points: byKey.get(row.key) ?? [] }));
   }
   return out;
 }
