@@ -147,7 +147,9 @@ describe('web shell in Chromium', () => {
     const { page, errors } = await openSignedIn('/goals');
     await poll(() => heading(page)).toBe('Goals');
     await poll(() => page.locator('main .empty').textContent()).toBe('No goals with this status.');
-    expect(await page.getByRole('link', { name: 'Goals', exact: true }).getAttribute('aria-current')).toBe('page');
+    expect(await page.getByRole('link', { name: 'Goals', exact: true }).getAttribute('aria-current')).toBe(
+      'page',
+    );
     expect(await page.getByRole('link', { name: 'Dashboard' }).getAttribute('aria-current')).toBeNull();
     expect(errors).toEqual([]);
     await page.close();
