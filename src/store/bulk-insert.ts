@@ -226,3 +226,52 @@ async function roomToWork(trx: Db, dialect: Dialect): Promise<() => Promise<void
     await sql.raw(`pragma cache_size = ${previous}`).execute(trx);
   };
 }
+
+/**
+ * A SQLite table's non-unique indexes, dropped in the middle of a large load
+ * into a table that already has rows (an import), and built again from their
+ * stored definitions before the load's transaction ends. Each index then
+ * costs one sort of the whole table instead of a B-tree insert per row
+ * (measured in bench/import.ts: ~3× cheaper per row). The caller decides when
+ * the trade pays: the rebuild covers every org's rows, so only once the load
+ * has written at least as many rows as the table held before.
+ *
+ * Why this is safe on SQLite, and only there: the DDL is part of the
+ * transaction, so a failure, a rollback (a dry run) or a crash brings the
+ * indexes back with the rows; the transaction holds the write lock (BEGIN
+ * IMMEDIATE), so no other writer runs unindexed; readers on other
+ * connections read their WAL snapshot, indexes included, until the commit;
+ * and the unique indexes, which keep the data valid and find existing rows
+ * by external id, stay in place. On PostgreSQL, DROP INDEX would lock every
+ * reader of the table out until the commit.
+ */
+export class DeferredIndexes {
+  private constructor(
+    private readonly trx: Db,
+    private readonly definitions: readonly string[],
+  ) {}
+
+  /** Drops the table's non-unique indexes (SQLite only; null on PostgreSQL or when it has none). */
+  static async drop(trx: Db, dialect: Dialect, table: TableName): Promise<DeferredIndexes | null> {
+    if (dialect !== 'sqlite') return null;
+    const { rows } = await sql<{ name: string; definition: string }>`
+      select m.name as name, m.sql as definition
+      from pragma_index_list(${table}) i join sqlite_master m on m.type = 'index' and m.name = i.name
+      where i."unique" = 0 and i.origin = 'c' and m.sql is not null`.execute(trx);
+    if (rows.length === 0) return null;
+    for (const index of rows) await sql`drop index ${sql.id(index.name)}`.execute(trx);
+    return new DeferredIndexes(
+      trx,
+      rows.map((r) => r.definition),
+    );
+  }
+
+  /**
+   * Builds the dropped indexes again, with the default sort memory: SQLite
+   * spills the sort to a temporary file, which cost no more CPU than a 32 MB
+   * sort in memory (bench/import.ts sizes).
+   */
+  async rebuild(): Promise<void> {
+    for (const definition of this.definitions) await sql.raw(definition).execute(this.trx);
+  }
+}

@@ -1,10 +1,11 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import { invalid, notFound } from '../core/errors.ts';
 import type { FilterName, FlowPart } from '../core/metrics/index.ts';
 import { dayOf } from '../core/periods/index.ts';
 import { type Db, inTransaction } from './db.ts';
 import { dialectOf } from './dialect.ts';
 import {
+  DAY_MS,
   dayNumber,
   localDayPieces,
   localDaySql,
@@ -41,6 +42,19 @@ export interface InstantRange {
   toMs: number;
 }
 
+export interface RefreshOptions {
+  /** The sources whose facts changed (default: all); the others are left as they are. */
+  sources?: readonly RollupSource[];
+  /**
+   * Changes the writer already summed while it wrote (see `DealRollupDelta`):
+   * their days are updated from the rollup rows and the deltas, without
+   * reading the facts back. Used only when the rollups are built in the
+   * delta's time zone; otherwise, and if a sum would leave the exact integer
+   * range of a double, the days are rebuilt from the facts as usual.
+   */
+  deltas?: readonly DealRollupDelta[];
+}
+
 /** PostgreSQL advisory lock namespace ('HADF') for rollup refreshes, taken per org. */
 const LOCK_NAMESPACE = 0x48414446 & 0x7fffffff;
 
@@ -50,7 +64,12 @@ const LOCK_NAMESPACE = 0x48414446 & 0x7fffffff;
  * transaction. Idempotent. A range refresh of an org whose rollups were
  * never built (or were built in another time zone) rebuilds everything.
  */
-export async function refreshRollups(db: Db, orgId: number, range?: InstantRange): Promise<void> {
+export async function refreshRollups(
+  db: Db,
+  orgId: number,
+  range?: InstantRange,
+  options: RefreshOptions = {},
+): Promise<void> {
   if (range && !(Number.isFinite(range.fromMs) && Number.isFinite(range.toMs))) {
     throw invalid('A rollup refresh range needs finite fromMs and toMs (epoch milliseconds).', 'range');
   }
@@ -71,9 +90,13 @@ export async function refreshRollups(db: Db, orgId: number, range?: InstantRange
     if (range && built) {
       const [from, to] = range.fromMs <= range.toMs ? [range.fromMs, range.toMs] : [range.toMs, range.fromMs];
       const days = { first: dayNumber(dayOf(from, timeZone)), last: dayNumber(dayOf(to, timeZone)) };
-      const pieces = localDayPieces(days.first, days.last, timeZone);
-      const bounds = { startMs: pieces[0]?.fromMs ?? from, endMs: pieces.at(-1)?.toMs ?? to };
-      for (const source of ROLLUP_SOURCES) {
+      // The day pieces cost a few Intl calls per day: only sources rebuilt from their facts need them.
+      let pieces: ReturnType<typeof localDayPieces> | undefined;
+      for (const source of options.sources ?? ROLLUP_SOURCES) {
+        const delta = options.deltas?.find((d) => d.source === source && d.timeZone === timeZone);
+        if (delta && (await applyDelta(tx, orgId, specs[source], delta))) continue;
+        pieces ??= localDayPieces(days.first, days.last, timeZone);
+        const bounds = { startMs: pieces[0]?.fromMs ?? from, endMs: pieces.at(-1)?.toMs ?? to };
         await rebuildDays(tx, orgId, specs[source], days, localDay(pieces), bounds);
       }
     } else {
@@ -166,7 +189,6 @@ async function rebuildDays(
   bounds: { startMs: number; endMs: number } | null,
 ) {
   const org = sql.lit(orgId);
-  const months = { first: monthStartOf(days.first), last: nextMonthStart(days.last) - 1 };
   const keyed: Array<'owner' | 'dim'> = hasDims(spec.source) ? ['owner', 'dim'] : ['owner'];
   for (const k of keyed) {
     const daily = rollupTable(spec.source, k, 'day');
@@ -194,19 +216,36 @@ async function rebuildDays(
         group by 2, ${sql.join(groupBy)}`.execute(tx);
     }
 
-    // Months are rebuilt from the (now current) daily rows of every day they hold.
-    const monthly = rollupTable(spec.source, k, 'month');
-    await sql`delete from ${sql.table(monthly)} where org_id = ${org}${dims}
-      and local_day >= ${sql.lit(months.first)} and local_day <= ${sql.lit(months.last)}`.execute(tx);
-    await sql`
-      insert into ${sql.table(monthly)} (org_id, local_day, ${sql.join(keys.map((c) => sql.ref(c)))}, ${partColumns(spec)})
-      select ${org}, ${monthStartSql(sql.ref('r.local_day'), months.first, months.last)},
-        ${sql.join(keys.map((c) => sql.ref(`r.${c}`)))},
-        ${sql.join(spec.parts.map((p) => sql`sum(${sql.ref(`r.${p}`)})`))}
-      from ${sql.table(daily)} r
-      where r.org_id = ${org}${dims} and r.local_day >= ${sql.lit(months.first)} and r.local_day <= ${sql.lit(months.last)}
-      group by 2, ${sql.join(groupBy)}`.execute(tx);
+    await rebuildMonths(tx, orgId, spec, k, days);
   }
+}
+
+/** Rebuilds the monthly rows of the months holding days first..last from the (now current) daily rows. */
+async function rebuildMonths(
+  tx: Db,
+  orgId: number,
+  spec: SourceSpec,
+  k: 'owner' | 'dim',
+  days: { first: number; last: number },
+) {
+  const org = sql.lit(orgId);
+  const months = { first: monthStartOf(days.first), last: nextMonthStart(days.last) - 1 };
+  const daily = rollupTable(spec.source, k, 'day');
+  const monthly = rollupTable(spec.source, k, 'month');
+  const dims =
+    k === 'dim' ? sql` and dim in (${sql.join(Object.keys(spec.dims).map((d) => sql.lit(d)))})` : sql``;
+  const keys = k === 'owner' ? ['owner_id', 'team_id'] : ['dim', 'value', 'team_id'];
+  const groupBy = keys.map((_, i) => sql.lit(i + 3));
+  await sql`delete from ${sql.table(monthly)} where org_id = ${org}${dims}
+    and local_day >= ${sql.lit(months.first)} and local_day <= ${sql.lit(months.last)}`.execute(tx);
+  await sql`
+    insert into ${sql.table(monthly)} (org_id, local_day, ${sql.join(keys.map((c) => sql.ref(c)))}, ${partColumns(spec)})
+    select ${org}, ${monthStartSql(sql.ref('r.local_day'), months.first, months.last)},
+      ${sql.join(keys.map((c) => sql.ref(`r.${c}`)))},
+      ${sql.join(spec.parts.map((p) => sql`sum(${sql.ref(`r.${p}`)})`))}
+    from ${sql.table(daily)} r
+    where r.org_id = ${org}${dims} and r.local_day >= ${sql.lit(months.first)} and r.local_day <= ${sql.lit(months.last)}
+    group by 2, ${sql.join(groupBy)}`.execute(tx);
 }
 
 const partColumns = (spec: SourceSpec) => sql.join(spec.parts.map((p) => sql.ref(p)));
@@ -257,4 +296,283 @@ function eventWhere(event: EventSpec, orgId: number, bounds: { startMs: number; 
       conditions.push(inRange(event.time));
   }
   return sql.join(conditions, sql` and `);
+}
+
+/** A deal's columns that decide its rollup rows. */
+export const DEAL_ROLLUP_COLUMNS = [
+  'owner_id',
+  'team_id',
+  'channel',
+  'segment',
+  'industry',
+  'product',
+  'status',
+  'amount',
+  'units',
+  'created_at',
+  'closed_at',
+] as const;
+
+export type DealRollupFacts = Record<(typeof DEAL_ROLLUP_COLUMNS)[number], string | number | null>;
+
+/** Positions in the deal source's parts (metric-sources.ts): created, won, amount, units, cycle, lost. */
+const [CREATED, WON, WON_AMOUNT, WON_UNITS, WON_CYCLE, LOST] = [0, 1, 2, 3, 4, 5];
+const DEAL_PARTS = 6;
+const DEAL_DIMS = ['channel', 'segment', 'industry', 'product'] as const;
+/** Past this, a sum of integers in a double may have been rounded. */
+const EXACT_LIMIT = 2 ** 52;
+
+/**
+ * The changes an import makes to the deal rollups, summed in memory while it
+ * writes, so that its days are updated without reading the facts back (an
+ * import of a million deals would re-read them once per rollup table).
+ * `add` mirrors the deal source of metric-sources.ts: every deal is created
+ * on its created_at day; a won or lost deal with a close date also closes on
+ * that day, adding the won amount, units and cycle or one lost deal. A
+ * changed deal is added with its old values and sign -1, then with its new
+ * ones. Memory holds one sum per rollup row touched (the rollups' size, not
+ * the file's). test/services/import checks the result against a full rebuild.
+ */
+export class DealRollupDelta {
+  readonly source = 'deal' as const;
+  /** Rows keyed (owner_id, team_id). */
+  readonly byOwner = new DaySums();
+  /** Rows keyed (dim, value, team_id). */
+  readonly byDim = new DaySums();
+  private readonly localDays: LocalDays;
+  /** Interned (dim, value, team) keys of the deal being added, one per dimension. */
+  private readonly dimKeys = new Int32Array(DEAL_DIMS.length);
+
+  constructor(readonly timeZone: string) {
+    this.localDays = new LocalDays(timeZone);
+  }
+
+  add(deal: DealRollupFacts, sign: 1 | -1) {
+    const created = deal.created_at as number;
+    const team = deal.team_id;
+    const ownerKey = this.byOwner.key(deal.owner_id, team, null);
+    const dimKeys = this.dimKeys;
+    for (let i = 0; i < DEAL_DIMS.length; i++) {
+      const dim = DEAL_DIMS[i] as (typeof DEAL_DIMS)[number];
+      dimKeys[i] = this.byDim.key(dim, deal[dim] ?? null, team);
+    }
+    const createdDay = this.localDays.of(created);
+    plus(this.byOwner.cell(createdDay, ownerKey), CREATED, sign, 1);
+    let cells = this.byDim.day(createdDay);
+    for (const key of dimKeys) plus(this.byDim.cellOf(cells, key), CREATED, sign, 1);
+
+    const { status, closed_at: closed } = deal;
+    if ((status !== 'won' && status !== 'lost') || typeof closed !== 'number') return;
+    const closedDay = this.localDays.of(closed);
+    if (status === 'lost') {
+      plus(this.byOwner.cell(closedDay, ownerKey), LOST, sign, 1);
+      cells = this.byDim.day(closedDay);
+      for (const key of dimKeys) plus(this.byDim.cellOf(cells, key), LOST, sign, 1);
+      return;
+    }
+    const amount = Number(deal.amount);
+    const units = Number(deal.units);
+    const cycle = closed - created;
+    addWon(this.byOwner.cell(closedDay, ownerKey), sign, amount, units, cycle);
+    cells = this.byDim.day(closedDay);
+    for (const key of dimKeys) addWon(this.byDim.cellOf(cells, key), sign, amount, units, cycle);
+  }
+}
+
+const at = (sums: Float64Array, i: number) => sums[i] as number;
+
+/** Adds `value` to part `i`, and its size to the cell's magnitude (see DaySums). */
+function plus(sums: Float64Array, i: number, value: number, magnitude = Math.abs(value)) {
+  sums[i] = at(sums, i) + value;
+  sums[DEAL_PARTS] = at(sums, DEAL_PARTS) + magnitude;
+}
+
+function addWon(sums: Float64Array, sign: number, amount: number, units: number, cycle: number) {
+  plus(sums, WON, sign, 1);
+  plus(sums, WON_AMOUNT, sign * amount);
+  plus(sums, WON_UNITS, sign * units);
+  plus(sums, WON_CYCLE, sign * cycle);
+}
+
+/**
+ * Sums of parts per (local day, key), a key being the rollup row's other
+ * columns (owner and team, or dimension, value and team) interned to a small
+ * number. Each cell holds the parts, then the sum of the magnitudes added:
+ * while that stays under 2^52, every partial sum was an exact integer.
+ */
+class DaySums {
+  /** Local day -> key -> sums. */
+  readonly days = new Map<number, Map<number, Float64Array>>();
+  /** The columns of each interned key. */
+  readonly keys: (string | number | null)[][] = [];
+  private readonly index = new Map<unknown, Map<unknown, Map<unknown, number>>>();
+
+  /** The interned key of up to three columns (null pads the shorter keys). */
+  key(a: string | number | null, b: string | number | null, c: string | number | null): number {
+    let second = this.index.get(a);
+    if (!second) {
+      second = new Map();
+      this.index.set(a, second);
+    }
+    let third = second.get(b);
+    if (!third) {
+      third = new Map();
+      second.set(b, third);
+    }
+    let found = third.get(c);
+    if (found === undefined) {
+      found = this.keys.length;
+      this.keys.push([a, b, c]);
+      third.set(c, found);
+    }
+    return found;
+  }
+
+  day(day: number): Map<number, Float64Array> {
+    let cells = this.days.get(day);
+    if (!cells) {
+      cells = new Map();
+      this.days.set(day, cells);
+    }
+    return cells;
+  }
+
+  cellOf(cells: Map<number, Float64Array>, key: number): Float64Array {
+    let sums = cells.get(key);
+    if (!sums) {
+      sums = new Float64Array(DEAL_PARTS + 1);
+      cells.set(key, sums);
+    }
+    return sums;
+  }
+
+  cell(day: number, key: number): Float64Array {
+    return this.cellOf(this.day(day), key);
+  }
+}
+
+/** Local day numbers of instants, equal to `localDaySql`'s, from pieces of 64-day blocks computed once each. */
+class LocalDays {
+  private readonly blocks = new Map<number, ReturnType<typeof localDayPieces>>();
+  private last: ReturnType<typeof localDayPieces>[number] | undefined;
+
+  constructor(private readonly timeZone: string) {}
+
+  of(instant: number): number {
+    let piece = this.last;
+    if (!piece || instant < piece.fromMs || instant >= piece.toMs) {
+      piece = this.find(instant);
+      this.last = piece;
+    }
+    return piece.offsetMs === null ? piece.day : Math.floor((instant + piece.offsetMs) / DAY_MS);
+  }
+
+  private find(instant: number) {
+    const block = Math.floor(instant / (64 * DAY_MS));
+    let pieces = this.blocks.get(block);
+    if (!pieces) {
+      // Local days lie within a day of UTC days: one day of margin on each side covers the block.
+      pieces = localDayPieces(block * 64 - 1, block * 64 + 64, this.timeZone);
+      this.blocks.set(block, pieces);
+    }
+    const piece = pieces.find((p) => instant >= p.fromMs && instant < p.toMs);
+    return (
+      piece ?? {
+        fromMs: instant,
+        toMs: instant + 1,
+        offsetMs: null,
+        day: dayNumber(dayOf(instant, this.timeZone)),
+      }
+    );
+  }
+}
+
+/**
+ * Updates the daily rows of the days `delta` changed (their stored rows plus
+ * the delta; rows left without events go) and the monthly rows of their
+ * months. Returns false, having written nothing, when a sum may not be exact.
+ */
+async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRollupDelta): Promise<boolean> {
+  const tables = [
+    { k: 'owner' as const, sums: delta.byOwner, keys: ['owner_id', 'team_id'] },
+    { k: 'dim' as const, sums: delta.byDim, keys: ['dim', 'value', 'team_id'] },
+  ];
+  for (const { sums } of tables) {
+    for (const cells of sums.days.values()) {
+      for (const cell of cells.values()) if (at(cell, DEAL_PARTS) >= EXACT_LIMIT) return false;
+    }
+  }
+  for (const { k, sums, keys } of tables) {
+    const touched = new Set<number>();
+    for (const [day, cells] of sums.days) {
+      for (const cell of cells.values()) {
+        if (cell.subarray(0, DEAL_PARTS).some((v) => v !== 0)) {
+          touched.add(day);
+          break;
+        }
+      }
+    }
+    if (touched.size === 0) continue;
+    const dayList = [...touched].sort((a, b) => a - b);
+    const days = { first: dayList[0] as number, last: dayList.at(-1) as number };
+    const table = rollupTable(spec.source, k, 'day');
+    const dims =
+      k === 'dim' ? sql` and dim in (${sql.join(Object.keys(spec.dims).map((d) => sql.lit(d)))})` : sql``;
+    const columns = [...keys, ...spec.parts];
+    const stored = await sql<Record<string, string | number | null>>`
+      select local_day, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)}
+      where org_id = ${orgId}${dims} and local_day >= ${days.first} and local_day <= ${days.last}`.execute(
+      tx,
+    );
+    for (const row of stored.rows) {
+      const day = Number(row.local_day);
+      if (!touched.has(day)) continue;
+      const [a, b, c] = keys.map((column) => row[column] ?? null);
+      const cell = sums.cell(day, sums.key(a ?? null, b ?? null, c ?? null));
+      spec.parts.forEach((part, i) => {
+        plus(cell, i, Number(row[part]));
+      });
+      if (at(cell, DEAL_PARTS) >= EXACT_LIMIT) return false;
+    }
+    const contiguous = dayList.length === days.last - days.first + 1;
+    for (let start = 0; start < dayList.length; start += 1000) {
+      const which = contiguous
+        ? sql`local_day >= ${days.first} and local_day <= ${days.last}`
+        : sql`local_day in (${sql.join(dayList.slice(start, start + 1000).map((d) => sql.lit(d)))})`;
+      await sql`delete from ${sql.table(table)} where org_id = ${orgId}${dims} and ${which}`.execute(tx);
+      if (contiguous) break;
+    }
+    const rows: (string | number | null)[][] = [];
+    for (const day of dayList) {
+      for (const [key, cell] of sums.days.get(day) ?? []) {
+        // A row exists while some event falls in it (every deal event counts one of these).
+        if (at(cell, CREATED) + at(cell, WON) + at(cell, LOST) === 0) continue;
+        const columnsOfKey = (sums.keys[key] as (string | number | null)[]).slice(0, keys.length);
+        rows.push([orgId, day, ...columnsOfKey, ...cell.subarray(0, DEAL_PARTS)]);
+      }
+    }
+    await insertRows(tx, table, ['org_id', 'local_day', ...columns], rows);
+    await rebuildMonths(tx, orgId, spec, k, days);
+  }
+  return true;
+}
+
+/** Multi-row inserts of plain values, a few hundred rows a statement. */
+async function insertRows(tx: Db, table: string, columns: readonly string[], rows: readonly unknown[][]) {
+  const dialect = dialectOf(tx as unknown as Kysely<unknown>);
+  const perStatement = Math.floor(4000 / columns.length);
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const params = chunk.flat();
+    let n = 0;
+    const tuples = chunk.map(
+      () => `(${columns.map(() => (dialect === 'postgres' ? `$${++n}` : '?')).join(',')})`,
+    );
+    await tx.executeQuery(
+      CompiledQuery.raw(
+        `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ${tuples.join(',')}`,
+        params,
+      ),
+    );
+  }
 }

@@ -8,7 +8,7 @@ import type { EntityName } from '../../import/entities.ts';
 import { feeds } from '../../import/plan.ts';
 import type { ParsedRow } from '../../import/rows.ts';
 import { nameKey, quote } from '../../import/text.ts';
-import { BulkWriter } from '../../store/bulk-insert.ts';
+import { BulkWriter, DeferredIndexes } from '../../store/bulk-insert.ts';
 import type { Dialect } from '../../store/dialect.ts';
 import {
   findByExternalIds,
@@ -18,6 +18,8 @@ import {
   maxRowId,
   updateRow,
 } from '../../store/import-queries.ts';
+import type { RollupSource } from '../../store/metric-sources.ts';
+import { DEAL_ROLLUP_COLUMNS, DealRollupDelta, type DealRollupFacts } from '../../store/rollups.ts';
 import type { FactTable } from '../../store/schema.ts';
 import type { ImportSession } from './session.ts';
 
@@ -89,9 +91,26 @@ const ROLLUP_INSTANTS: Record<FactEntity, readonly string[]> = {
   coaching: ['occurred_at'],
 };
 
+/** The rollup source whose rows an entity's facts feed (subscriptions count under their account). */
+const ROLLUP_SOURCE: Record<FactEntity, RollupSource | null> = {
+  accounts: 'account',
+  subscriptions: 'account',
+  leads: 'lead',
+  deals: 'deal',
+  activities: 'activity',
+  spend: null,
+  coaching: 'coaching',
+};
+
 const MAX_RESOLVED = 100_000;
 
+/** Rows inserted before an import may defer the table's indexes: below this, the rebuild is not worth it. */
+const DEFER_INDEXES_AFTER = 50_000;
+
 const ACCOUNT_ROLLUP_KEYS = ['owner_id', 'team_id', 'channel', 'segment', 'industry', 'churned_at'];
+
+/** A deal's units when the file gives none (the column's default). */
+const DEFAULT_UNITS = 1;
 
 /** Marks, in the accounts directory, an account this run inserted (its id is not read back). */
 const NEW_ACCOUNT = 0;
@@ -114,16 +133,26 @@ export class FactImporter {
   /** Existing ids this run already wrote (rows above `firstNewId` are all this run's). */
   private touched = new Uint8Array(0);
   private firstNewId = 1;
+  /** The table's non-unique indexes, once dropped for the rest of a large import (SQLite). */
+  private deferred: DeferredIndexes | null = null;
+  private deferChecked = false;
   /** Reference fields the file feeds (owner, account...). */
   private readonly referenceFields: string[];
-  /** `${field}\u0001${cell text}` -> the id it resolved to. */
-  private readonly resolved = new Map<string, number>();
+  /** Per reference field, cell text -> the id it resolved to (no key string built per row). */
+  private readonly resolved = new Map<string, Map<string, number>>();
   private readonly hasTeam: boolean;
   private readonly hasCurrency: boolean;
+  /** The rollup sources this import's facts feed. */
+  readonly rollupSources: readonly RollupSource[];
+  /** What a deals import changes in the rollups, summed as it writes (null for other entities). */
+  readonly rollupDelta: DealRollupDelta | null;
+  /** Columns read from rows being updated: the plan's, and those the rollup delta needs. */
+  private readonly existingColumns: string[];
 
   constructor(
     private readonly session: ImportSession,
-    dialect: Dialect,
+    private readonly dialect: Dialect,
+    timeZone: string,
   ) {
     const { plan } = session;
     this.entity = plan.entity.name as FactEntity;
@@ -144,6 +173,10 @@ export class FactImporter {
     this.defaultColumns = Object.keys(this.insertDefaults({})).filter((c) => !columns.includes(c));
     const insertColumns = ['org_id', 'external_id', ...columns, ...this.defaultColumns];
     this.writer = new BulkWriter(session.tx, dialect, [{ name: this.table, columns: insertColumns }]);
+    const source = ROLLUP_SOURCE[this.entity];
+    this.rollupSources = source ? [source] : [];
+    this.rollupDelta = this.entity === 'deals' ? new DealRollupDelta(timeZone) : null;
+    this.existingColumns = this.rollupDelta ? [...new Set([...columns, ...DEAL_ROLLUP_COLUMNS])] : columns;
   }
 
   async init() {
@@ -152,7 +185,10 @@ export class FactImporter {
     this.touched = new Uint8Array((before >> 3) + 1);
   }
 
-  async finish() {}
+  async finish() {
+    await this.deferred?.rebuild();
+    this.deferred = null;
+  }
 
   async importBatch(rows: readonly ParsedRow[]) {
     const { session } = this;
@@ -182,6 +218,21 @@ export class FactImporter {
       if (row.problems.length > 0) await session.reject(row);
     }
     await this.write(assembled);
+    await this.deferIndexesOnceLarge();
+  }
+
+  /**
+   * Once this import has inserted as many rows as the table held before it
+   * (and at least DEFER_INDEXES_AFTER), building the table's plain indexes
+   * again at the end costs less than updating them row by row for the rest
+   * of the file (see DeferredIndexes: SQLite only).
+   */
+  private async deferIndexesOnceLarge() {
+    if (this.deferChecked) return;
+    const inserted = this.session.inserted;
+    if (inserted < DEFER_INDEXES_AFTER || inserted < this.firstNewId - 1) return;
+    this.deferChecked = true;
+    this.deferred = await DeferredIndexes.drop(this.session.tx, this.dialect, this.table);
   }
 
   private keyOf(row: ParsedRow): string {
@@ -194,6 +245,7 @@ export class FactImporter {
     const fields = this.referenceFields;
     const dealIds = await this.loadIds(rows, fields, 'deal');
     const leadIds = await this.loadIds(rows, fields, 'lead');
+    for (const field of fields) if (!this.resolved.has(field)) this.resolved.set(field, new Map());
     for (const row of rows) {
       for (const field of fields) {
         const column = REFERENCE_COLUMNS[field] as string;
@@ -202,8 +254,8 @@ export class FactImporter {
           row.values[column] = null;
           continue;
         }
-        const key = `${field}\u0001${text}`;
-        const known = this.resolved.get(key);
+        const resolved = this.resolved.get(field) as Map<string, number>;
+        const known = resolved.get(text);
         if (known !== undefined) {
           row.values[column] = known;
           continue;
@@ -217,8 +269,8 @@ export class FactImporter {
         row.values[column] = id;
         // Files repeat the same owners and accounts on many rows: resolve each text once.
         if (id !== null && field !== 'deal' && field !== 'lead') {
-          if (this.resolved.size >= MAX_RESOLVED) this.resolved.clear();
-          this.resolved.set(key, id);
+          if (resolved.size >= MAX_RESOLVED) resolved.clear();
+          resolved.set(text, id);
         }
       }
     }
@@ -237,6 +289,8 @@ export class FactImporter {
     const v = row.values;
     for (const column of this.columns) if (v[column] === undefined) v[column] = null;
     if (this.hasCurrency && v.currency === null) v.currency = this.session.plan.currency;
+    // Blank units are the default, on a new deal and on one being updated alike (the column is NOT NULL).
+    if (this.entity === 'deals' && v.units === null) v.units = DEFAULT_UNITS;
     const attribution = ATTRIBUTION[this.entity];
     if (attribution && this.hasTeam) {
       const personId = v[REFERENCE_COLUMNS[attribution.person] as string] as number | null;
@@ -268,7 +322,7 @@ export class FactImporter {
       session.tx,
       session.orgId,
       this.table,
-      this.columns,
+      this.existingColumns,
       withIds,
     )) {
       byExternalId.set(String(found.external_id), found);
@@ -342,6 +396,10 @@ export class FactImporter {
       if (this.entity === 'accounts' && ACCOUNT_ROLLUP_KEYS.some((column) => column in changes)) {
         session.refreshEverything = true;
       }
+      if (this.rollupDelta && DEAL_ROLLUP_COLUMNS.some((column) => column in changes)) {
+        this.rollupDelta.add(existing as DealRollupFacts, -1);
+        this.rollupDelta.add({ ...existing, ...changes } as DealRollupFacts, 1);
+      }
       await updateRow(session.tx, session.orgId, this.table, id, changes);
       if (this.entity === 'accounts' && ('name' in changes || 'external_id' in changes)) {
         const before = session.accounts.named(String(existing.name)).find((a) => a.id === id);
@@ -365,6 +423,12 @@ export class FactImporter {
     for (const column of this.defaultColumns) record.push(defaults[column] ?? null);
     for (const column of this.instants) session.touch(values[column]);
     this.writer.add(this.table, record);
+    if (this.rollupDelta) {
+      // As stored: the file's values, else the defaults (the record is built; `values` is spent).
+      values.amount ??= 0;
+      values.units ??= DEFAULT_UNITS;
+      this.rollupDelta.add(values as DealRollupFacts, 1);
+    }
     // Its id is not read back: a later row of the same name is then known to repeat this one.
     if (this.entity === 'accounts') {
       session.accounts.add({ id: NEW_ACCOUNT, name: String(values.name), external_id: row.externalId });
