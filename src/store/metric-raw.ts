@@ -13,7 +13,9 @@ import {
   keyOf,
   num,
   orgIs,
-  type PartRow,
+  type PartRows,
+  partRows,
+  pushRow,
   type StockQuery,
   valuesOf,
 } from './metric-sql.ts';
@@ -41,14 +43,14 @@ function bucketRows(query: FlowQuery): RawBuilder<unknown> {
   );
 }
 
-export async function rawFlows(db: Db, query: FlowQuery): Promise<PartRow[]> {
-  if (query.buckets.length === 0 || query.parts.length === 0) return [];
+export async function rawFlows(db: Db, query: FlowQuery): Promise<PartRows> {
+  const out: PartRows = partRows(query.parts);
+  if (query.buckets.length === 0 || query.parts.length === 0) return out;
   const specs = sourceSpecs(dialectOf(db as unknown as Kysely<unknown>));
   const bySource = new Map<RollupSource, FlowPart[]>();
   for (const part of query.parts)
     bySource.set(sourceOf(part), [...(bySource.get(sourceOf(part)) ?? []), part]);
 
-  const out: PartRow[] = [];
   for (const [source, parts] of bySource) {
     const spec = specs[source];
     const events = spec.events.filter((e) => parts.some((p) => e.parts[p] !== undefined));
@@ -69,22 +71,19 @@ export async function rawFlows(db: Db, query: FlowQuery): Promise<PartRow[]> {
       from (${sql.join(selects, sql` union all `)}) x
       group by x.i, x.k`.execute(db);
     for (const row of rows) {
-      out.push({
-        bucket: num(row.i),
-        key: keyOf(row.k, query.groupBy),
-        parts: Object.fromEntries(parts.map((p) => [p, num(row[p])])),
-      });
+      const values = Object.fromEntries(parts.map((p) => [p, num(row[p])]));
+      pushRow(out, num(row.i), keyOf(row.k, query.groupBy), values);
     }
   }
   return out;
 }
 
 /** Stocks at the first instant of each local day in `at`, by their definition: began before, not ended before. */
-export async function rawStocks(db: Db, query: StockQuery): Promise<PartRow[]> {
-  if (query.at.length === 0) return [];
+export async function rawStocks(db: Db, query: StockQuery): Promise<PartRows> {
+  const out: PartRows = partRows(query.stocks);
+  if (query.at.length === 0) return out;
   const specs = sourceSpecs(dialectOf(db as unknown as Kysely<unknown>));
   const bounds = valuesOf(query.at.map((day, i) => [i, startOf(day, query.timeZone)]));
-  const out: PartRow[] = [];
   for (const stock of query.stocks) {
     const def = STOCK_SPECS[stock];
     const spec = specs[def.source];
@@ -94,9 +93,7 @@ export async function rawStocks(db: Db, query: StockQuery): Promise<PartRow[]> {
       from ${sql.raw(def.from)} join b on ${def.activeAt(sql.ref('b.t'))}
       where ${and([orgIs(def.org, query.orgId), ...factConditions(spec, query)])}
       group by 1, 2`.execute(db);
-    for (const row of rows) {
-      out.push({ bucket: num(row.i), key: keyOf(row.k, query.groupBy), parts: { [stock]: num(row.v) } });
-    }
+    for (const row of rows) pushRow(out, num(row.i), keyOf(row.k, query.groupBy), { [stock]: num(row.v) });
   }
   return out;
 }

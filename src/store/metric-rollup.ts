@@ -1,5 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { FlowPart } from '../core/metrics/index.ts';
+import type { FlowPart, StockPart } from '../core/metrics/index.ts';
 import type { Db } from './db.ts';
 import { monthStartOf, nextMonthStart } from './metric-local-day.ts';
 import { type RollupSource, rollupTable, STOCK_SPECS, sourceOf, sourceSpecs } from './metric-sources.ts';
@@ -12,8 +12,10 @@ import {
   keyOf,
   num,
   type PartQuery,
-  type PartRow,
-  packedRows,
+  type PartRows,
+  packedColumns,
+  partRows,
+  pushRow,
   type StockQuery,
   valuesOf,
 } from './metric-sql.ts';
@@ -73,14 +75,19 @@ const ranges = (rows: Pieces['daily']) => valuesOf(rows.map((r) => [r.i, r.s, r.
 /**
  * Each source is one query of up to three branches: the daily edges and the
  * multi-month runs join their ranges (grouped by bucket), while single whole
- * months (a monthly series) are grouped by the month itself, which the
- * covering index (org, month, owner, team, parts) hands over already in
- * order: no sort, no join, and no table lookups (migration 0009). Rows come
- * back packed (`packedRows`); app code maps months to buckets and adds up
- * the branches.
+ * months (a monthly series) are read by the month itself, which the
+ * covering index (org, month, owner, team, parts) hands over in order: no
+ * sort, no join, and no table lookups (migration 0009). Grouped by owner,
+ * those index rows are already one per month and owner (two for an owner
+ * who changed teams that month), so they are returned as they are, which
+ * costs less than the database's GROUP BY. Rows come back packed
+ * (`packedColumns`); app code maps months to buckets. A bucket and key can
+ * come in several rows (the branches of a quarter, an owner's two teams):
+ * readers add them up.
  */
-export async function rollupFlows(db: Db, query: FlowQuery): Promise<PartRow[]> {
-  if (query.buckets.length === 0 || query.parts.length === 0) return [];
+export async function rollupFlows(db: Db, query: FlowQuery): Promise<PartRows> {
+  const out: PartRows = partRows(query.parts);
+  if (query.buckets.length === 0 || query.parts.length === 0) return out;
   const bySource = new Map<RollupSource, FlowPart[]>();
   for (const part of query.parts)
     bySource.set(sourceOf(part), [...(bySource.get(sourceOf(part)) ?? []), part]);
@@ -93,7 +100,7 @@ export async function rollupFlows(db: Db, query: FlowQuery): Promise<PartRow[]> 
   for (const p of pieces.monthly.filter(singleMonth))
     monthBuckets.set(p.s, [...(monthBuckets.get(p.s) ?? []), p.i]);
   const [dim] = dimsOf(query);
-  const out: PartRow[] = [];
+  const ungroupedMonths = dim === undefined && query.groupBy === 'owner';
   for (const [source, parts] of bySource) {
     const keyed = dim === undefined ? 'owner' : 'dim';
     const conditions = rollupConditions(query, dim);
@@ -117,50 +124,71 @@ export async function rollupFlows(db: Db, query: FlowQuery): Promise<PartRow[]> 
     }
     if (monthBuckets.size > 0) {
       const months = sql.join([...monthBuckets.keys()].map((m) => sql.lit(m)));
-      branches.push(sql`select 1 as g, r.local_day as i, ${key} as k, ${sums}
-        from ${sql.table(rollupTable(source, keyed, 'month'))} r
-        where ${and([...conditions, sql`r.local_day in (${months})`])}
-        group by 2, 3`);
+      const where = and([...conditions, sql`r.local_day in (${months})`]);
+      const table = sql.table(rollupTable(source, keyed, 'month'));
+      branches.push(
+        ungroupedMonths
+          ? sql`select 1 as g, r.local_day as i, ${key} as k, ${sql.join(parts.map((p) => sql.ref(`r.${p}`)))}
+            from ${table} r where ${where}`
+          : sql`select 1 as g, r.local_day as i, ${key} as k, ${sums}
+            from ${table} r where ${where} group by 2, 3`,
+      );
     }
     const body =
       branches.length === 1 ? (branches[0] as RawBuilder<unknown>) : sql.join(branches, sql` union all `);
-    const rows = await packedRows(db, ctes, body, ['g', 'i', 'k', ...parts]);
-    const partsOf = (row: unknown[]) => {
-      const values: PartRow['parts'] = {};
-      for (let j = 0; j < parts.length; j++) values[parts[j] as FlowPart] = num(row[j + 3]);
-      return values;
-    };
-    // Within a branch, a bucket and key is one row; two branches (a quarter's edges and its months) are added up.
-    const merged = branches.length > 1 ? new Map<number, Map<GroupKey, PartRow>>() : null;
-    const emit = (bucket: number, key: GroupKey, row: unknown[]) => {
-      if (merged === null) {
-        out.push({ bucket, key, parts: partsOf(row) });
-        return;
-      }
-      let perKey = merged.get(bucket);
-      if (perKey === undefined) {
-        perKey = new Map();
-        merged.set(bucket, perKey);
-      }
-      const into = perKey.get(key);
-      if (into === undefined) {
-        const cell = { bucket, key, parts: partsOf(row) };
-        perKey.set(key, cell);
-        out.push(cell);
-      } else {
-        for (let j = 0; j < parts.length; j++) {
-          const p = parts[j] as FlowPart;
-          into.parts[p] = (into.parts[p] ?? 0) + num(row[j + 3]);
-        }
-      }
-    };
-    for (const row of rows) {
-      const key = keyOf(row[2], query.groupBy);
-      if (row[0] === 1) for (const bucket of monthBuckets.get(num(row[1])) ?? []) emit(bucket, key, row);
-      else emit(num(row[1]), key, row);
-    }
+    // With one branch, every row is of its kind: `g` need not travel.
+    const onlyBranch =
+      branches.length === 1 ? (pieces.daily.length > 0 || multiMonth.length > 0 ? 0 : 1) : null;
+    const packed = await packedColumns(db, ctes, body, [
+      ...(onlyBranch === null ? ['g'] : []),
+      'i',
+      'k',
+      ...parts,
+    ]);
+    const branch = onlyBranch === null ? (packed.shift() as unknown[]) : null;
+    const [index, keys, ...values] = packed as [unknown[], unknown[], ...unknown[][]];
+    const kinds = branch ?? new Array<unknown>(index.length).fill(onlyBranch);
+    appendRows(out, { kinds, index, keys, values: parts.map((_, j) => values[j] ?? []) }, parts, {
+      monthBuckets,
+      groupBy: query.groupBy,
+    });
   }
   return out;
+}
+
+/**
+ * Appends one query's packed rows to `out`. Each row's bucket is its own
+ * for the joined branches (kind 0) and its month's for the month branch
+ * (kind 1; a month in two buckets, when buckets overlap, gives two rows).
+ * Every part of `out` gets a value in every row: this query's, or 0 for
+ * another source's. Plain indexed loops: this runs for thousands of rows.
+ */
+function appendRows(
+  out: PartRows,
+  packed: { kinds: unknown[]; index: unknown[]; keys: unknown[]; values: unknown[][] },
+  parts: readonly FlowPart[],
+  { monthBuckets, groupBy }: { monthBuckets: ReadonlyMap<number, number[]>; groupBy: PartQuery['groupBy'] },
+): void {
+  const rows: number[] = [];
+  for (let row = 0; row < packed.index.length; row++) {
+    const at = num(packed.index[row]);
+    if (packed.kinds[row] === 0) {
+      out.buckets.push(at);
+      rows.push(row);
+      continue;
+    }
+    const inBuckets = monthBuckets.get(at) ?? [];
+    for (let b = 0; b < inBuckets.length; b++) {
+      out.buckets.push(inBuckets[b] as number);
+      rows.push(row);
+    }
+  }
+  for (let r = 0; r < rows.length; r++) out.keys.push(keyOf(packed.keys[rows[r] as number], groupBy));
+  for (const name in out.parts) {
+    const into = out.parts[name as FlowPart] as number[];
+    const from = packed.values[parts.indexOf(name as FlowPart)];
+    for (let r = 0; r < rows.length; r++) into.push(from === undefined ? 0 : num(from[rows[r] as number]));
+  }
 }
 
 function rollupConditions(query: PartQuery, dim: string | undefined): RawBuilder<unknown>[] {
@@ -188,25 +216,26 @@ function rollupKey(query: PartQuery): RawBuilder<unknown> {
  * between consecutive read days, added up from the beginning. One query
  * however many days are read.
  */
-export async function rollupStocks(db: Db, query: StockQuery): Promise<PartRow[]> {
+export async function rollupStocks(db: Db, query: StockQuery): Promise<PartRows> {
+  const out: PartRows = partRows(query.stocks);
   const days = [...new Set(query.at)].sort((a, b) => a - b);
-  if (days.length === 0) return [];
+  if (days.length === 0) return out;
   const buckets = days.map((day, j) => ({ first: j === 0 ? null : (days[j - 1] as number), last: day - 1 }));
-  const deltas = query.stocks.flatMap((s) => STOCK_SPECS[s].delta);
+  const deltas = [...new Set(query.stocks.flatMap((s) => STOCK_SPECS[s].delta))];
   const flows = await rollupFlows(db, { ...query, parts: deltas, buckets });
 
   const perKey = new Map<GroupKey, Array<Partial<Record<FlowPart, number>>>>();
-  for (const row of flows) {
-    const series = perKey.get(row.key) ?? days.map(() => ({}));
-    Object.assign(series[row.bucket] as object, row.parts);
-    perKey.set(row.key, series);
-  }
-  const out: PartRow[] = [];
+  flows.keys.forEach((key, row) => {
+    const series = perKey.get(key) ?? days.map(() => ({}));
+    const into = series[flows.buckets[row] as number] as Partial<Record<FlowPart, number>>;
+    for (const part of deltas) into[part] = (into[part] ?? 0) + (flows.parts[part]?.[row] ?? 0);
+    perKey.set(key, series);
+  });
   for (const [key, series] of perKey) {
     const running = new Map<string, number>();
-    const atDay = new Map<number, Partial<Record<string, number>>>();
+    const atDay = new Map<number, Partial<Record<StockPart, number>>>();
     days.forEach((day, j) => {
-      const parts: Partial<Record<string, number>> = {};
+      const parts: Partial<Record<StockPart, number>> = {};
       for (const stock of query.stocks) {
         const [plus, minus] = STOCK_SPECS[stock].delta;
         const delta = (series[j]?.[plus] ?? 0) - (series[j]?.[minus] ?? 0);
@@ -217,7 +246,7 @@ export async function rollupStocks(db: Db, query: StockQuery): Promise<PartRow[]
       atDay.set(day, parts);
     });
     query.at.forEach((day, bucket) => {
-      out.push({ bucket, key, parts: { ...atDay.get(day) } });
+      pushRow(out, bucket, key, atDay.get(day) ?? {});
     });
   }
   return out;

@@ -12,7 +12,8 @@ import {
   num,
   orgIs,
   type PartQuery,
-  type PartRow,
+  type PartRows,
+  packedColumns,
   valuesOf,
 } from './metric-sql.ts';
 
@@ -69,6 +70,31 @@ export async function spendRows(
     periodEnd: r.period_end,
     channel: r.channel,
     amount: Number(r.amount),
+  }));
+}
+
+export interface Person {
+  id: number;
+  name: string;
+  role: 'admin' | 'manager' | 'rep';
+  teamId: number | null;
+  leftAt: number | null;
+}
+
+/** Everyone in the org, for a breakdown's labels and members: one packed row, since an org has hundreds. */
+export async function orgPeople(db: Db, orgId: number): Promise<Person[]> {
+  const [ids, names, roles, teams, leftAts] = (await packedColumns(
+    db,
+    [],
+    sql`select id, name, role, team_id, left_at from app_user where ${orgIs('org_id', orgId)}`,
+    ['id', 'name', 'role', 'team_id', 'left_at'],
+  )) as [unknown[], unknown[], unknown[], unknown[], unknown[]];
+  return ids.map((id, i) => ({
+    id: num(id),
+    name: String(names[i]),
+    role: roles[i] as Person['role'],
+    teamId: teams[i] === null ? null : num(teams[i]),
+    leftAt: leftAts[i] === null ? null : num(leftAts[i]),
   }));
 }
 
@@ -179,8 +205,8 @@ export async function openPipeline(
   db: Db,
   query: PartQuery,
   buckets: ReadonlyArray<{ startMs: number; endMs: number }>,
-): Promise<PartRow[]> {
-  if (buckets.length === 0) return [];
+): Promise<PartRows<'open_pipeline'>> {
+  if (buckets.length === 0) return { buckets: [], keys: [], parts: { open_pipeline: [] } };
   const spec = sourceSpecs(dialectOf(db as unknown as Kysely<unknown>)).deal;
   const bucketRows = valuesOf(buckets.map((b, i) => [i, b.startMs, b.endMs]));
   const { rows } = await sql<{ i: unknown; k: unknown; v: unknown }>`
@@ -189,11 +215,11 @@ export async function openPipeline(
     from deal f join b on f.expected_close_at >= b.s and f.expected_close_at < b.e
     where ${and([orgIs('f.org_id', query.orgId), sql`f.status = 'open'`, ...factConditions(spec, query)])}
     group by 1, 2`.execute(db);
-  return rows.map((r) => ({
-    bucket: num(r.i),
-    key: keyOf(r.k, query.groupBy),
-    parts: { open_pipeline: num(r.v) } as PartRow['parts'],
-  }));
+  return {
+    buckets: rows.map((r) => num(r.i)),
+    keys: rows.map((r) => keyOf(r.k, query.groupBy)),
+    parts: { open_pipeline: rows.map((r) => num(r.v)) },
+  };
 }
 
 export interface RevenueTarget {

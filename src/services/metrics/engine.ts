@@ -16,8 +16,9 @@ import {
   spendRecorded,
   touchWindowsDue,
   turnoverParts,
+  type ValueContext,
 } from '../../core/metrics/index.ts';
-import { addDays, type Day, periodBounds, startOfDayMs } from '../../core/periods/index.ts';
+import { addDays, type Day, dayOf, periodBounds, startOfDayMs } from '../../core/periods/index.ts';
 import { dayNumber } from '../../store/metric-local-day.ts';
 import { rawFlows, rawStocks } from '../../store/metric-raw.ts';
 import { rollupCanAnswer, rollupFlows, rollupStocks } from '../../store/metric-rollup.ts';
@@ -25,6 +26,7 @@ import {
   dataStarts,
   newAccountTouches,
   openPipeline,
+  orgPeople,
   type RevenueTarget,
   repTenures,
   revenueTargets,
@@ -33,15 +35,17 @@ import {
 import type { GroupBy, GroupKey, PartQuery } from '../../store/metric-sql.ts';
 import { rollupsUsable } from '../../store/rollups.ts';
 import type { Ctx } from '../context.ts';
+import { PartGrid } from './grid.ts';
 import type { ResolvedScope } from './scope.ts';
 
 /**
  * One evaluation: a metric for one scope, many periods and (optionally)
  * the groups of a breakdown, in as few queries as the metric's sources
  * need. The steps are plain: validate, read parts (rollups when they can
- * answer, else the facts), regroup teams under the scope's child teams, add
- * the members that had nothing, decide "no data" per period, then compute
- * each value from its parts.
+ * answer, else the facts) into a grid of groups × periods, regroup teams
+ * under the scope's child teams, add the members that had nothing, decide
+ * "no data" per period; values are computed from the parts when a cell is
+ * asked for, so a series builds each of its thousands of cells once.
  */
 
 export type Engine = 'auto' | 'raw';
@@ -57,6 +61,7 @@ export interface Evaluation {
   target?: number;
 }
 
+/** A group's value in a period, with the parts it was computed from (every part the metric reads, 0 when nothing counted). */
 export interface Cell extends MetricValue {
   key: GroupKey;
   label: string;
@@ -67,7 +72,7 @@ export interface BucketResult {
   /** False when a source of the metric has no data reaching the period: every value is null ("no data"). */
   covered: boolean;
   total: Cell;
-  /** The breakdown's rows (empty without one); their flows add up to the total. */
+  /** The breakdown's rows (empty without one), best first; their flows add up to the total. */
   rows: Cell[];
 }
 
@@ -77,19 +82,54 @@ export interface EvaluationResult {
   buckets: BucketResult[];
 }
 
+/** An evaluation's parts, with the figure of any cell computed on demand. */
+export interface Evaluated {
+  source: 'rollup' | 'raw';
+  /** Per period: does every source of the metric have data reaching it? */
+  covered: boolean[];
+  /** The breakdown's groups (none without one), in the order they were met; every group has every period. */
+  groups: ReadonlyArray<{ key: GroupKey; label: string }>;
+  /**
+   * The scope's total (`group` null) or a group's figure in each period,
+   * each made by `make` from the value and the parts: the caller's own
+   * object (a point, a cell), built once.
+   */
+  figures<T>(group: number | null, make: (bucket: number, value: MetricValue, parts: Parts) => T): T[];
+}
+
 const TOTAL_KEY = 0;
 const NO_DATA: MetricValue = { value: null, reason: 'no_data' };
 
+/** The evaluation as one bucket per period, each with its total and its rows sorted best first. */
 export async function evaluate(ctx: Ctx, request: Evaluation): Promise<EvaluationResult> {
+  const evaluated = await evaluateGrid(ctx, request);
+  const cell = (key: GroupKey, label: string) => (_: number, value: MetricValue, parts: Parts) => {
+    const out: Cell = { key, label, value: value.value, parts };
+    if (value.reason !== undefined) out.reason = value.reason;
+    return out;
+  };
+  const totals = evaluated.figures(null, cell(TOTAL_KEY, request.scope.label));
+  const perGroup = evaluated.groups.map((group, g) => evaluated.figures(g, cell(group.key, group.label)));
+  return {
+    source: evaluated.source,
+    buckets: request.periods.map((_, b) => ({
+      covered: evaluated.covered[b] ?? false,
+      total: totals[b] as Cell,
+      rows: bestFirst(
+        perGroup.map((cells) => cells[b] as Cell),
+        request.def,
+      ),
+    })),
+  };
+}
+
+export async function evaluateGrid(ctx: Ctx, request: Evaluation): Promise<Evaluated> {
   const { def, scope, filters, by, periods } = request;
   validate(def, scope, filters, by);
   const tz = ctx.org.timeZone;
   const groupBy: GroupBy = by === 'rep' ? 'owner' : by;
   const query: PartQuery = { orgId: ctx.org.id, timeZone: tz, scope: scope.filter, filters, groupBy };
   const buckets = periods.map((p) => ({ first: dayNumber(p.start), last: dayNumber(p.end) }));
-  // Consecutive periods share an edge: ask the zone once per day.
-  const startOf = memo((day: Day) => startOfDayMs(day, tz));
-  const bounds = periods.map((p) => ({ startMs: startOf(p.start), endMs: startOf(addDays(p.end, 1)) }));
 
   const useRollup =
     request.engine !== 'raw' &&
@@ -99,28 +139,32 @@ export async function evaluate(ctx: Ctx, request: Evaluation): Promise<Evaluatio
   const flows = useRollup ? rollupFlows : rawFlows;
   const stocks = useRollup ? rollupStocks : rawStocks;
 
-  const cells = periods.map(() => new Map<GroupKey, Parts>());
-  // Every caller hands over parts objects of its own (fresh from a query or a literal): keep them, no copy.
-  const add = (bucket: number, key: GroupKey, parts: Parts) => {
-    const map = cells[bucket] as Map<GroupKey, Parts>;
-    const into = map.get(key);
-    if (into === undefined) map.set(key, parts);
-    else addInto(into, parts);
-  };
-
-  if (def.flows.length > 0) {
-    for (const row of await flows(ctx.db, { ...query, parts: def.flows, buckets }))
-      add(row.bucket, row.key, row.parts);
-  }
+  // Every cell lists every part the metric reads, whichever groups had rows.
+  const grid = new PartGrid(periods.length, partNames(def));
+  if (def.flows.length > 0) grid.addRows(await flows(ctx.db, { ...query, parts: def.flows, buckets }));
   if (def.stocks.length > 0) {
-    const at = buckets.flatMap((b) => [b.first, b.last + 1]);
-    for (const row of await stocks(ctx.db, { ...query, stocks: def.stocks, at })) {
-      const edge = row.bucket % 2 === 0 ? 'start' : 'end';
-      const renamed = Object.fromEntries(Object.entries(row.parts).map(([k, v]) => [`${k}_${edge}`, v]));
-      add(Math.floor(row.bucket / 2), row.key, renamed);
+    // Stocks are read at each period's first day and the day after its last: bucket 2b and 2b + 1.
+    const rows = await stocks(ctx.db, {
+      ...query,
+      stocks: def.stocks,
+      at: buckets.flatMap((b) => [b.first, b.last + 1]),
+    });
+    for (const stock of def.stocks) {
+      const values = rows.parts[stock] ?? [];
+      rows.keys.forEach((key, r) => {
+        const at = rows.buckets[r] as number;
+        const name: PartName = at % 2 === 0 ? `${stock}_start` : `${stock}_end`;
+        grid.addAt(grid.cellOf(Math.floor(at / 2), key), name, values[r] as number);
+      });
     }
   }
-  const covered = await coverage(ctx, def, periods, bounds);
+  const covered = await coverage(ctx, def, periods);
+  // Instant bounds cost a few time-zone lookups each: only turnover and the pipeline need them, and
+  // consecutive periods share an edge, so the zone is asked once per day.
+  const startOf = memo((day: Day) => startOfDayMs(day, tz));
+  const bounds = def.special.some((s) => s === 'turnover' || s === 'pipeline')
+    ? periods.map((p) => ({ startMs: startOf(p.start), endMs: startOf(addDays(p.end, 1)) }))
+    : [];
   if (def.special.includes('spend')) {
     const rows = await spendRows(ctx.db, ctx.org.id, spanOf(periods));
     periods.forEach((p, b) => {
@@ -133,49 +177,43 @@ export async function evaluate(ctx: Ctx, request: Evaluation): Promise<Evaluatio
       }
       for (const [key, list] of channels) {
         const spend = spendIn(list, p);
-        if (spend !== 0) add(b, key, { spend });
+        if (spend !== 0) grid.add(b, key, { spend });
       }
     });
   }
+  const add: Add = (bucket, key, parts) => grid.add(bucket, key, parts);
   if (def.special.includes('turnover')) await addTurnover(ctx, request, bounds, add);
   if (def.special.includes('touch')) await addTouches(ctx, request, query, add);
-  if (def.special.includes('pipeline')) {
-    for (const row of await openPipeline(ctx.db, query, bounds)) add(row.bucket, row.key, row.parts as Parts);
-  }
+  if (def.special.includes('pipeline')) grid.addRows(await openPipeline(ctx.db, query, bounds));
 
   const labels = await labeler(ctx, request);
   const targets = def.special.includes('pipeline') ? await revenueTargets(ctx.db, ctx.org.id, periods) : [];
-  const groupedPerBucket = cells.map((raw) => regroup(raw, request, labels));
-  const zeros = zeroParts(def);
+  const groups = by === null ? null : regroup(grid, request, labels);
+  const groupList = groups === null ? [] : groups.keys.map((key) => ({ key, label: labels.of(key) }));
   const pipeline = def.special.includes('pipeline');
-  // A series shows every group in every period, with nothing where it had nothing.
-  const keys = new Set<GroupKey>();
-  for (const grouped of groupedPerBucket) for (const key of grouped.keys()) keys.add(key);
-  for (const grouped of groupedPerBucket) {
-    if (grouped.size === keys.size) continue;
-    for (const key of keys) if (!grouped.has(key)) grouped.set(key, {});
-  }
-  const results = periods.map((period, b): BucketResult => {
-    const grouped = groupedPerBucket[b] as Map<GroupKey, Parts>;
-    const valueContext = { period, grossMargin: ctx.org.settings.grossMargin };
-    // Parts objects are this evaluation's own: completing them in place spares a copy per cell.
-    const cell = (key: GroupKey | 'total', label: string, parts: Parts): Cell => {
-      for (const name in zeros) if (parts[name as PartName] === undefined) parts[name as PartName] = 0;
-      if (pipeline) {
-        const target = targetFor(request, targets, period, key);
-        if (target !== undefined) parts.target = target;
+  const contexts = periods.map((period) => ({ period, grossMargin: ctx.org.settings.grossMargin }));
+  const valueIn = (b: number, parts: Parts, key: GroupKey | 'total'): MetricValue => {
+    if (pipeline) {
+      const target = targetFor(request, targets, periods[b] as { start: Day; end: Day }, key);
+      if (target !== undefined) parts.target = target;
+    }
+    return covered[b] ? metricValue(def, parts, contexts[b] as ValueContext) : NO_DATA;
+  };
+  return {
+    source: useRollup ? 'rollup' : 'raw',
+    covered,
+    groups: groupList,
+    figures: (g, make) => {
+      const out = [];
+      for (let b = 0; b < periods.length; b++) {
+        // The groups partition the scope: the total is every row read, grouped or not.
+        const parts = g === null ? grid.sumOfRows(b) : (groups as PartGrid).partsAt(g, b);
+        const key = g === null ? 'total' : ((groups as PartGrid).keys[g] as GroupKey);
+        out.push(make(b, valueIn(b, parts, key), parts));
       }
-      const value = covered[b] ? metricValue(def, parts, valueContext) : NO_DATA;
-      const out: Cell = { key: key === 'total' ? TOTAL_KEY : key, label, parts, value: value.value };
-      if (value.reason !== undefined) out.reason = value.reason;
       return out;
-    };
-    const totalParts = by === null ? (grouped.get(TOTAL_KEY) ?? {}) : sumParts(grouped.values());
-    const total = cell('total', scope.label, totalParts);
-    const rows = by === null ? [] : [...grouped].map(([key, parts]) => cell(key, labels.of(key), parts));
-    return { covered: covered[b] ?? false, total, rows: sortRows(rows, def) };
-  });
-  return { source: useRollup ? 'rollup' : 'raw', buckets: results };
+    },
+  };
 }
 
 function validate(def: MetricDef, scope: ResolvedScope, filters: MetricFilters, by: BreakdownBy | null) {
@@ -209,23 +247,23 @@ const spanOf = (periods: ReadonlyArray<{ start: Day; end: Day }>) => ({
     .at(-1) as Day,
 });
 
-/** Per period: does every source of the metric have data from before the period's end? */
-async function coverage(
-  ctx: Ctx,
-  def: MetricDef,
-  periods: ReadonlyArray<unknown>,
-  bounds: ReadonlyArray<{ endMs: number }>,
-): Promise<boolean[]> {
+/**
+ * Per period: does every source of the metric have data from before the
+ * period's end? An instant is before the first instant of the day after P
+ * exactly when its local day is in P or earlier: one time-zone lookup per
+ * source, none per period.
+ */
+async function coverage(ctx: Ctx, def: MetricDef, periods: ReadonlyArray<{ end: Day }>): Promise<boolean[]> {
   const tables = def.sources.filter(
     (s): s is Exclude<Source, 'spend' | 'rep'> => s !== 'spend' && s !== 'rep',
   );
   const starts = await dataStarts(ctx.db, ctx.org.id, tables);
-  return periods.map((_, b) =>
-    tables.every((s) => {
-      const start = starts[s];
-      return start !== null && start !== undefined && start < (bounds[b] as { endMs: number }).endMs;
-    }),
-  );
+  const firstDays = tables.map((s) => {
+    const start = starts[s];
+    return start === null || start === undefined ? null : dayOf(start, ctx.org.timeZone);
+  });
+  // Days sort as text.
+  return periods.map((p) => firstDays.every((day) => day !== null && day <= p.end));
 }
 
 type Add = (bucket: number, key: GroupKey, parts: Parts) => void;
@@ -342,23 +380,20 @@ interface Labels {
 async function labeler(ctx: Ctx, request: Evaluation): Promise<Labels> {
   const { by, scope } = request;
   if (by === 'rep') {
-    const users = await ctx.db
-      .selectFrom('app_user')
-      .select(['id', 'name', 'role', 'team_id', 'left_at'])
-      .where('org_id', '=', ctx.org.id)
-      .execute();
+    const users = await orgPeople(ctx.db, ctx.org.id);
     const names = new Map(users.map((u) => [u.id, u.name]));
     // Days sort as text, and a later day starts later.
     const firstDay = request.periods.map((p) => p.start).sort()[0];
-    const firstStart = firstDay === undefined ? Number.POSITIVE_INFINITY : startOfDayMs(firstDay, ctx.org.timeZone);
+    const firstStart =
+      firstDay === undefined ? Number.POSITIVE_INFINITY : startOfDayMs(firstDay, ctx.org.timeZone);
     const teamIds = new Set(scope.teams.map((t) => t.id));
     const members = users
       .filter((u) =>
         scope.type === 'rep'
           ? u.id === scope.id
           : u.role === 'rep' &&
-            (scope.type === 'org' || (u.team_id !== null && teamIds.has(u.team_id))) &&
-            (u.left_at === null || Number(u.left_at) >= firstStart),
+            (scope.type === 'org' || (u.teamId !== null && teamIds.has(u.teamId))) &&
+            (u.leftAt === null || u.leftAt >= firstStart),
       )
       .map((u) => u.id);
     return {
@@ -390,18 +425,21 @@ async function labeler(ctx: Ctx, request: Evaluation): Promise<Labels> {
   return { of: (key) => (key === null ? '(none)' : String(key)), members: [], teamOf: (k) => k };
 }
 
-/** Rolls team keys up to the scope's child teams, drops empty groups, and adds the members that had nothing. */
-function regroup(raw: Map<GroupKey, Parts>, request: Evaluation, labels: Labels): Map<GroupKey, Parts> {
-  const out = new Map<GroupKey, Parts>();
-  for (const [rawKey, parts] of raw) {
-    // A group whose parts are all zero is an artefact of how rows were stored, not a group.
-    if (request.by !== null && allZero(parts)) continue;
-    const key = request.by === 'team' ? labels.teamOf(rawKey) : rawKey;
-    const into = out.get(key);
-    out.set(key, into ? sumParts([into, parts]) : parts);
+/**
+ * The breakdown's groups: team keys rolled up to the scope's child teams,
+ * groups whose parts are all zero in every period dropped (an artefact of
+ * how rows are stored, not a group), and the members that had nothing added.
+ */
+function regroup(raw: PartGrid, request: Evaluation, labels: Labels): PartGrid {
+  const zero = raw.keys.map((_, row) => raw.rowIsZero(row));
+  // Other groups than teams are the keys read: with no row to drop, the grid read is the groups' grid.
+  const out = request.by !== 'team' && !zero.includes(true) ? raw : new PartGrid(raw.buckets, raw.names);
+  if (out !== raw) {
+    raw.keys.forEach((rawKey, row) => {
+      if (!zero[row]) out.addRow(request.by === 'team' ? labels.teamOf(rawKey) : rawKey, raw, row);
+    });
   }
-  for (const member of labels.members) if (!out.has(member)) out.set(member, {});
-  if (request.by === null && !out.has(TOTAL_KEY)) out.set(TOTAL_KEY, {});
+  for (const member of labels.members) out.rowOf(member);
   return out;
 }
 
@@ -412,32 +450,13 @@ const SPECIAL_PART_NAMES: Record<MetricDef['special'][number], PartName[]> = {
   pipeline: ['open_pipeline'],
 };
 
-/** Every part a metric reads, at 0: a cell lists them all, whichever groups had rows. */
-function zeroParts(def: MetricDef): Parts {
-  const names: PartName[] = [
+/** Every part a metric reads. */
+function partNames(def: MetricDef): PartName[] {
+  return [
     ...def.flows,
     ...def.stocks.flatMap((s) => [`${s}_start`, `${s}_end`] as PartName[]),
     ...def.special.flatMap((s) => SPECIAL_PART_NAMES[s]),
   ];
-  return Object.fromEntries(names.map((name) => [name, 0]));
-}
-
-function sumParts(list: Iterable<Parts>): Parts {
-  const out: Parts = {};
-  for (const parts of list) addInto(out, parts);
-  return out;
-}
-
-function addInto(into: Parts, parts: Parts): void {
-  for (const name in parts) {
-    const key = name as PartName;
-    into[key] = (into[key] ?? 0) + (parts[key] as number);
-  }
-}
-
-function allZero(parts: Parts): boolean {
-  for (const name in parts) if (parts[name as PartName] !== 0) return false;
-  return true;
 }
 
 /** The revenue target a pipeline_coverage value is measured against: given, or the matching active goal's. */
@@ -467,7 +486,7 @@ function targetFor(
 }
 
 /** Best first: highest for metrics where higher is better, lowest otherwise; no-data rows last, then by name. */
-function sortRows(rows: Cell[], def: MetricDef): Cell[] {
+export function bestFirst<T extends { value: number | null; label: string }>(rows: T[], def: MetricDef): T[] {
   const sign = def.direction === 'higher' ? -1 : 1;
   return rows.sort((a, b) => {
     if (a.value === null || b.value === null) {

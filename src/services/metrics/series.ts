@@ -1,9 +1,9 @@
 import { invalid } from '../../core/errors.ts';
-import type { BreakdownBy, MetricFilters } from '../../core/metrics/index.ts';
+import type { BreakdownBy, MetricFilters, MetricValue, Parts } from '../../core/metrics/index.ts';
 import { type Grain, periodsInRange } from '../../core/periods/index.ts';
 import type { GroupKey } from '../../store/metric-sql.ts';
 import type { Ctx } from '../context.ts';
-import { type Cell, type Engine, evaluate } from './engine.ts';
+import { bestFirst, type Engine, evaluateGrid } from './engine.ts';
 import { resolveScope, type ScopeInput } from './scope.ts';
 import {
   header,
@@ -64,7 +64,7 @@ export async function metricSeries({
   const scope = await resolveScope(ctx, input.scope);
   const filters = readFilters(input.filters);
   const by = input.by ?? null;
-  const result = await evaluate(ctx, {
+  const result = await evaluateGrid(ctx, {
     def,
     scope,
     filters,
@@ -73,28 +73,29 @@ export async function metricSeries({
     ...(input.engine === undefined ? {} : { engine: input.engine }),
   });
   const refs = periods.map(periodRef);
-  const points = result.buckets.map((b, i) => point(refs[i] as PeriodRef, b.total));
+  const point = (b: number, value: MetricValue, parts: Parts): SeriesPoint => {
+    const out: SeriesPoint = { period: refs[b] as PeriodRef, value: value.value, parts };
+    if (value.reason !== undefined) out.reason = value.reason;
+    return out;
+  };
   const out: MetricSeries = {
     ...header(ctx, def, scope, filters, result.source),
     grain: input.grain,
     range: periodRef(range),
-    points,
+    points: result.figures(null, point),
   };
   if (by !== null) {
-    const first = result.buckets[0]?.rows ?? [];
-    // The engine gives every group a cell in every bucket: gather each group's points in one pass.
-    const byKey = new Map<GroupKey, SeriesPoint[]>(first.map((row) => [row.key, []]));
-    result.buckets.forEach((b, i) => {
-      for (const cell of b.rows) byKey.get(cell.key)?.push(point(refs[i] as PeriodRef, cell));
-    });
+    const perGroup = result.groups.map((_, g) => result.figures(g, point));
+    // Groups come best first in the first bucket, as its breakdown lists them.
+    const order = bestFirst(
+      result.groups.map((group, g) => ({ g, label: group.label, value: perGroup[g]?.[0]?.value ?? null })),
+      def,
+    );
     out.by = by;
-    out.series = first.map((row) => ({ key: row.key, label: row.label, points: byKey.get(row.key) ?? [] }));
+    out.series = order.map(({ g }) => {
+      const group = result.groups[g] as (typeof result.groups)[number];
+      return { key: group.key, label: group.label, points: perGroup[g] as SeriesPoint[] };
+    });
   }
-  return out;
-}
-
-function point(period: PeriodRef, cell: Cell): SeriesPoint {
-  const out: SeriesPoint = { period, value: cell.value, parts: cell.parts };
-  if (cell.reason !== undefined) out.reason = cell.reason;
   return out;
 }

@@ -9,6 +9,7 @@ import {
   dataStarts,
   newAccountTouches,
   openPipeline,
+  orgPeople,
   repTenures,
   revenueTargets,
   spendRows,
@@ -42,10 +43,9 @@ describe.each(dialects)('metric store functions keep to their org on %s', (diale
   it('reads flows and stocks of its own org only, from the facts and from the rollups', async () => {
     for (const read of [rawFlows, rollupFlows]) {
       const rows = await read(store.db, { ...everything(), parts: FLOW_PARTS, buckets: allTime });
-      const totals = rows.reduce<Record<string, number>>((sum, r) => {
-        for (const [k, v] of Object.entries(r.parts)) sum[k] = (sum[k] ?? 0) + (v ?? 0);
-        return sum;
-      }, {});
+      const totals = Object.fromEntries(
+        Object.entries(rows.parts).map(([k, v]) => [k, (v ?? []).reduce((a, b) => a + b, 0)]),
+      );
       // Globex's one deal: created and won; nothing else anywhere
       expect(Object.fromEntries(Object.entries(totals).filter(([, v]) => v !== 0))).toEqual({
         deals_created: 1,
@@ -61,7 +61,7 @@ describe.each(dialects)('metric store functions keep to their org on %s', (diale
         stocks: ['mrr', 'customers'],
         at: [dayNumber('2027-02-01')],
       });
-      expect(rows.every((r) => Object.values(r.parts).every((v) => v === 0))).toBe(true);
+      expect(Object.values(rows.parts).every((v) => (v ?? []).every((x) => x === 0))).toBe(true);
     }
   });
 
@@ -85,13 +85,20 @@ describe.each(dialects)('metric store functions keep to their org on %s', (diale
     });
     expect(await spendRows(store.db, f.otherOrg.id, { start: '2000-01-01', end: '2100-12-31' })).toEqual([]);
     expect(await repTenures(store.db, f.otherOrg.id)).toEqual([]);
+    // Globex has nobody; Acme's people are there for Acme.
+    expect(await orgPeople(store.db, f.otherOrg.id)).toEqual([]);
+    expect((await orgPeople(store.db, f.org.id)).length).toBeGreaterThan(0);
     const touches = await newAccountTouches(
       store.db,
       { ...everything(), groupBy: null },
       { acquiredFromMs: 0, acquiredToMs: at('2030-01-01'), touchFromMs: 0, touchToMs: at('2030-01-01') },
     );
     expect(touches.accounts).toEqual([]);
-    expect(await openPipeline(store.db, everything(), [{ startMs: 0, endMs: at('2030-01-01') }])).toEqual([]);
+    expect(await openPipeline(store.db, everything(), [{ startMs: 0, endMs: at('2030-01-01') }])).toEqual({
+      buckets: [],
+      keys: [],
+      parts: { open_pipeline: [] },
+    });
     expect(
       await revenueTargets(store.db, f.otherOrg.id, [{ start: '2027-01-01', end: '2027-03-31' }]),
     ).toEqual([]);
