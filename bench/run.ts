@@ -14,9 +14,11 @@ import { openStore } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { countOrgs } from '../src/store/org-queries.ts';
 import { benchDashboard } from './dashboard.ts';
+import { benchDuckDb } from './duckdb.ts';
 import { benchHttp } from './http.ts';
 import { benchImport } from './import.ts';
 import { benchMetrics } from './metrics.ts';
+import { benchPostgres } from './postgres.ts';
 import type { BenchRow } from './types.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -75,6 +77,12 @@ if (wanted('metrics')) {
 if (wanted('import')) rows.push(...(await benchImport({ log })));
 if (wanted('dashboard')) rows.push(...(await benchDashboard({ db: await benchDatabase(), log })));
 if (wanted('http')) rows.push(...(await benchHttp({ db: await benchDatabase(), log })));
+if (wanted('duckdb')) rows.push(...(await benchDuckDb({ db: await benchDatabase(), log })));
+// a demo generated into PostgreSQL: --pg <url> --pg-scale <N>
+if (wanted('postgres') && option('--pg'))
+  rows.push(
+    ...(await benchPostgres({ db: option('--pg') as string, scale: option('--pg-scale') ?? '?', log })),
+  );
 
 const table = [
   '| benchmark | figure | target | plain reference (same run) | ratio |',

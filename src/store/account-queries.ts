@@ -3,6 +3,7 @@ import { invalid } from '../core/errors.ts';
 import type { Org, Role } from '../core/org.ts';
 import type { Db } from './db.ts';
 import { toOrg } from './org-queries.ts';
+import { prepared } from './prepared.ts';
 import type { Instant, UserRow } from './schema.ts';
 
 /**
@@ -127,6 +128,20 @@ function membersQuery(db: Db, orgId: number) {
 
 export async function findMember(db: Db, orgId: number, userId: number): Promise<Member | undefined> {
   return membersQuery(db, orgId).where('app_user.id', '=', userId).executeTakeFirst();
+}
+
+/** The org's members on the given teams, by name (a team's dashboard reads its own people, not the org's). */
+export async function listMembersOfTeams(
+  db: Db,
+  orgId: number,
+  teamIds: readonly number[],
+): Promise<Member[]> {
+  if (teamIds.length === 0) return [];
+  return membersQuery(db, orgId)
+    .where('app_user.team_id', 'in', teamIds)
+    .orderBy('app_user.name')
+    .orderBy('app_user.id')
+    .execute();
 }
 
 export async function listMembers(db: Db, orgId: number): Promise<Member[]> {
@@ -298,7 +313,15 @@ export async function findActiveSession(
   tokenHash: string,
   now: Instant,
 ): Promise<SessionPrincipal | undefined> {
-  const row = await tables(db)
+  const [row] = await activeSession(db, tokenHash, now);
+  if (!row) return undefined;
+  const { session_id, csrf_token, expires_at, ...rest } = row;
+  return { ...toPrincipal(rest), session: { id: session_id, csrfToken: csrf_token, expiresAt: expires_at } };
+}
+
+/** Every signed-in request runs this: compiled once (prepared.ts). */
+const activeSession = prepared((db: Db, tokenHash: string, now: Instant) =>
+  tables(db)
     .selectFrom('session')
     .innerJoin('app_user', (j) =>
       j.onRef('app_user.id', '=', 'session.user_id').onRef('app_user.org_id', '=', 'session.org_id'),
@@ -311,12 +334,8 @@ export async function findActiveSession(
     .select(['session.id as session_id', 'session.csrf_token', 'session.expires_at'])
     .where('session.token_hash', '=', tokenHash)
     .where('session.revoked_at', 'is', null)
-    .where('session.expires_at', '>', now)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { session_id, csrf_token, expires_at, ...rest } = row;
-  return { ...toPrincipal(rest), session: { id: session_id, csrfToken: csrf_token, expiresAt: expires_at } };
-}
+    .where('session.expires_at', '>', now),
+);
 
 export async function insertSession(
   db: Db,

@@ -8,6 +8,8 @@ import * as tracking from './migrations/0005-tracking.ts';
 import * as acknowledgements from './migrations/0006-acknowledgements.ts';
 import * as dataVersion from './migrations/0008-data-version.ts';
 import * as rollupMonthIndex from './migrations/0009-rollup-month-index.ts';
+import * as stageOutcomes from './migrations/0010-stage-outcomes.ts';
+import * as openStages from './migrations/0011-open-stages.ts';
 
 /** Migrations live in code (not read from disk) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +20,8 @@ const migrations: Record<string, Migration> = {
   '0006-acknowledgements': acknowledgements,
   '0008-data-version': dataVersion,
   '0009-rollup-month-index': rollupMonthIndex,
+  '0010-stage-outcomes': stageOutcomes,
+  '0011-open-stages': openStages,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

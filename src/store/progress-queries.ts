@@ -480,20 +480,31 @@ export async function closedDealsByStage(
   return rows.map((r) => ({ stage: r.stage, won: Number(r.won), lost: Number(r.lost) }));
 }
 
-/** Each open stage with the mean CRM probability of its open deals (null when the CRM gave none). */
+/**
+ * Each open stage with the mean CRM probability of its open deals (null when
+ * the CRM gave none): the sum over the count, divided here, as the rollup's
+ * reader does (stage-rollup.ts), so both give the same number to the bit.
+ */
 export async function openStageProbabilities(
   db: Db,
   orgId: number,
 ): Promise<Array<{ stage: string; meanProbability: number | null }>> {
   const rows = await db
     .selectFrom('deal')
-    .select((eb) => ['stage', eb.fn.avg<number | null>('probability').as('mean')])
+    .select((eb) => [
+      'stage',
+      eb.fn.sum<number | null>('probability').as('total'),
+      eb.fn.count<number>('probability').as('counted'),
+    ])
     .where(orgOf(orgId))
     .where('status', '=', 'open')
     .groupBy('stage')
     .orderBy('stage')
     .execute();
-  return rows.map((r) => ({ stage: r.stage, meanProbability: r.mean === null ? null : Number(r.mean) }));
+  return rows.map((r) => ({
+    stage: r.stage,
+    meanProbability: Number(r.counted) > 0 ? Number(r.total) / Number(r.counted) : null,
+  }));
 }
 
 /** Open deals of one owner, team and stage (and filter values): the pieces a goal's pipeline is summed from. */

@@ -23,6 +23,7 @@ import {
   sourceSpecs,
 } from './metric-sources.ts';
 import { orgIs } from './metric-sql.ts';
+import { refreshStageOutcomes } from './stage-rollup.ts';
 
 /**
  * The pre-aggregated layer that metrics read: per org, local day, owner and
@@ -113,6 +114,7 @@ export async function refreshRollups(
         }
       }
     }
+    await refreshStageOutcomes(tx, orgId, timeZone, range && built ? range : undefined, options.sources);
     await sql`delete from rollup_state where org_id = ${orgId}`.execute(tx);
     await sql`insert into rollup_state (org_id, time_zone, refreshed_at)
       values (${orgId}, ${timeZone}, ${Date.now()})`.execute(tx);

@@ -6,7 +6,7 @@
 import { assertAllowed, canReadGoal, type Scope } from '../../core/access.ts';
 import { notFound } from '../../core/errors.ts';
 import { FILTER_KEYS } from '../../core/goals/types.ts';
-import { addDays, dayOf, periodBounds } from '../../core/periods/index.ts';
+import { addDays, dayOf, periodBounds, startOfDayMs } from '../../core/periods/index.ts';
 import {
   computeProgress,
   type DailyValue,
@@ -17,7 +17,7 @@ import {
   type SeasonalBucket,
   stageProbabilities,
 } from '../../core/progress/index.ts';
-import { listMembers } from '../../store/account-queries.ts';
+import { findMember, listMembers, listMembersOfTeams } from '../../store/account-queries.ts';
 import type { GoalReach } from '../../store/goal-queries.ts';
 import {
   closedDealsByStage,
@@ -29,7 +29,9 @@ import {
   type PipelineReach,
   type SnapshotRow,
 } from '../../store/progress-queries.ts';
+import { rollupsUsable } from '../../store/rollups.ts';
 import type { TeamRow } from '../../store/schema.ts';
+import { closedDealsByStageOnDays, openStagesFromRollup } from '../../store/stage-rollup.ts';
 import { listTeams } from '../../store/team-queries.ts';
 import type { Ctx } from '../context.ts';
 import { resolveScope, type ScopeInput } from '../metrics/scope.ts';
@@ -97,23 +99,26 @@ export async function progressInputs(
   const metrics = metricReader(ctx);
   const lastDay = lastDayAt(asOf, org.timeZone);
 
-  const snapshots = await listSnapshots(
-    ctx.db,
-    org.id,
-    goals.map((g) => g.id),
-    { from: minDay(goals.map((g) => g.period.start)), to: addDays(lastDay, -1) },
-  );
   const forecasts = goals.filter(
     (g) => g.metric === 'revenue' && lastDay >= g.period.start && lastDay <= g.period.end,
   );
-  const pipelineLearning = forecasts.length > 0 ? await learnStages(ctx, lastDay, forecasts, version) : null;
   const measured = goals.filter((g) => lastDay >= g.period.start);
-  const actuals = await metrics.values(
-    measured.map((goal) => ({
-      goal,
-      range: { start: goal.period.start, end: minDay([lastDay, goal.period.end]) },
-    })),
-  );
+  // independent reads: on PostgreSQL their round trips overlap
+  const [snapshots, pipelineLearning, actuals] = await Promise.all([
+    listSnapshots(
+      ctx.db,
+      org.id,
+      goals.map((g) => g.id),
+      { from: minDay(goals.map((g) => g.period.start)), to: addDays(lastDay, -1) },
+    ),
+    forecasts.length > 0 ? learnStages(ctx, lastDay, forecasts, version) : null,
+    metrics.values(
+      measured.map((goal) => ({
+        goal,
+        range: { start: goal.period.start, end: minDay([lastDay, goal.period.end]) },
+      })),
+    ),
+  ]);
 
   const inputs: ProgressInput[] = [];
   for (const goal of goals) {
@@ -220,11 +225,17 @@ async function stageRates(
   ctx: Ctx,
   lastDay: string,
 ): Promise<Pick<StageLearning, 'probabilities' | 'winRate'>> {
-  const window = periodBounds({ start: addDays(lastDay, 1 - LEARNING_DAYS), end: lastDay }, ctx.org.timeZone);
-  const [closed, open] = await Promise.all([
-    closedDealsByStage(ctx.db, ctx.org.id, { fromMs: window.startMs, toMs: window.endMs }),
-    openStageProbabilities(ctx.db, ctx.org.id),
-  ]);
+  const days = { first: addDays(lastDay, 1 - LEARNING_DAYS), last: lastDay };
+  // a year of the per-day, per-stage rollups when they are built in the org's zone; else a year of deals
+  const rolledUp = await rollupsUsable(ctx.db, ctx.org.id, ctx.org.timeZone);
+  const closedDeals = () => {
+    if (rolledUp) return closedDealsByStageOnDays(ctx.db, ctx.org.id, days);
+    const window = periodBounds({ start: days.first, end: days.last }, ctx.org.timeZone);
+    return closedDealsByStage(ctx.db, ctx.org.id, { fromMs: window.startMs, toMs: window.endMs });
+  };
+  const openStages = () =>
+    rolledUp ? openStagesFromRollup(ctx.db, ctx.org.id) : openStageProbabilities(ctx.db, ctx.org.id);
+  const [closed, open] = await Promise.all([closedDeals(), openStages()]);
   const order = open
     .filter((s): s is { stage: string; meanProbability: number } => s.meanProbability !== null)
     .map((s) => ({ stage: s.stage, rank: s.meanProbability }));
@@ -341,33 +352,80 @@ export interface Dashboard {
  * time of day is applied per call.
  */
 export async function dashboard({ ctx, input }: { ctx: Ctx; input: { scope?: string } }): Promise<Dashboard> {
+  const read = await cachedDashboard(ctx, input);
+  return at(ctx, read, ctx.now);
+}
+
+/** What a dashboard read from the data, and its last rendering (see dashboardBody). */
+interface DashboardRead {
+  scope: Dashboard['scope'];
+  inputs: ProgressInput[];
+  rendered?: { asOf: number; body: string };
+}
+
+async function cachedDashboard(ctx: Ctx, input: { scope?: string }): Promise<DashboardRead> {
   const version = await currentDataVersion(ctx.db, ctx.org.id);
-  const key = [
-    readerKey(ctx.actor),
-    input.scope ?? '',
-    dayOf(ctx.now, ctx.org.timeZone),
-    lastDayAt(ctx.now, ctx.org.timeZone),
-    JSON.stringify(ctx.org),
-  ].join('|');
-  const read = await cachedForVersion(ctx.db, ctx.org.id, version, key, () =>
+  const { today, lastDay } = localDaysAt(ctx.now, ctx.org.timeZone);
+  const key = [readerKey(ctx.actor), input.scope ?? '', today, lastDay, JSON.stringify(ctx.org)].join('|');
+  return cachedForVersion<DashboardRead>(ctx.db, ctx.org.id, version, key, () =>
     readDashboard(ctx, input, version),
   );
-  return {
-    scope: read.scope,
-    asOf: ctx.now,
-    goals: read.inputs.map((i) => ({ goal: i.goal, progress: progressAt(ctx.org, i, ctx.now) })),
-  };
+}
+
+/** The local day of the last instant asked about, per time zone: most requests fall on it. */
+const lastLocalDay = new Map<string, { day: string; startMs: number; endMs: number }>();
+
+/** `dayOf(now)` and `lastDayAt(now)`, without a time-zone conversion while `now` stays on one local day. */
+function localDaysAt(now: number, timeZone: string): { today: string; lastDay: string } {
+  let known = lastLocalDay.get(timeZone);
+  if (!known || now < known.startMs || now >= known.endMs) {
+    const day = dayOf(now, timeZone);
+    known = { day, startMs: startOfDayMs(day, timeZone), endMs: startOfDayMs(addDays(day, 1), timeZone) };
+    lastLocalDay.set(timeZone, known);
+  }
+  return { today: known.day, lastDay: now > known.startMs ? known.day : addDays(known.day, -1) };
+}
+
+const at = (ctx: Ctx, read: DashboardRead, asOf: number): Dashboard => ({
+  scope: read.scope,
+  asOf,
+  goals: read.inputs.map((i) => ({ goal: i.goal, progress: progressAt(ctx.org, i, asOf) })),
+});
+
+/**
+ * The dashboard as the text of its response, as of the start of the
+ * current second (`asOf` says so): rendered by `render` (the route's
+ * serializer) once per reader, data version and second, then sent as is.
+ * Only the time of day moves the figures between writes, and a second of
+ * it is under a millionth of a quarter; a write shows on the next request,
+ * as with `dashboard`.
+ */
+export async function dashboardBody(
+  { ctx, input }: { ctx: Ctx; input: { scope?: string } },
+  render: (board: Dashboard) => string,
+): Promise<string> {
+  const asOf = ctx.now - (ctx.now % 1000);
+  const read = await cachedDashboard(ctx, input);
+  if (read.rendered?.asOf === asOf) return read.rendered.body;
+  const body = render(at(ctx, read, asOf));
+  read.rendered = { asOf, body };
+  return body;
 }
 
 /** The dashboard's goals and what their progress is computed from, for the actor. */
-async function readDashboard(
-  ctx: Ctx,
-  input: { scope?: string },
-  version: number,
-): Promise<{ scope: Dashboard['scope']; inputs: ProgressInput[] }> {
+async function readDashboard(ctx: Ctx, input: { scope?: string }, version: number): Promise<DashboardRead> {
   const resolved = await resolveScope(ctx, input.scope === undefined ? defaultScope(ctx) : byId(input.scope));
-  const directory = await loadDirectory(ctx);
   const teamIds = new Set(resolved.teams.map((t) => t.id));
+  // only the people the scope's goals can name: a team's members, or the one rep
+  const directory =
+    resolved.type === 'org'
+      ? await loadDirectory(ctx)
+      : directoryOf(
+          resolved.type === 'team'
+            ? await listMembersOfTeams(ctx.db, ctx.org.id, [...teamIds])
+            : [await findMember(ctx.db, ctx.org.id, resolved.id ?? -1)].filter((m) => m !== undefined),
+          await listTeams(ctx.db, ctx.org.id),
+        );
   const teamOf = (userId: number) => directory.members.get(userId)?.team_id;
   const inScope = (goal: TrackedGoal) => {
     if (resolved.type === 'org') return true;

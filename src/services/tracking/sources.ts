@@ -153,17 +153,23 @@ export function metricReader(ctx: Ctx): MetricReader {
       const batches = new Map<string, Array<{ goal: TrackedGoal; range: DayRange }>>();
       for (const request of requests) {
         const { goal, range } = request;
-        const batchable = goal.scope.type === 'rep' && metricDef(goal.metric).breakdowns.includes('rep');
-        const key = batchable
-          ? [goal.metric, filterKey(goal.filters), range.start, range.end].join('|')
-          : `goal:${goal.id}`;
+        // goals of one scope with the same metric, filters and range are one question (team goals of a dashboard)
+        const key = [
+          batchable(goal) ? 'reps' : `${goal.scope.type}:${goal.scope.id}`,
+          goal.metric,
+          filterKey(goal.filters),
+          range.start,
+          range.end,
+        ].join('|');
         batches.set(key, [...(batches.get(key) ?? []), request]);
       }
-      for (const batch of batches.values()) {
+      // the batches are independent: on PostgreSQL their round trips overlap
+      const measure = async (batch: Array<{ goal: TrackedGoal; range: DayRange }>) => {
         const [first] = batch as [{ goal: TrackedGoal; range: DayRange }];
-        if (batch.length === 1) {
-          result.set(first.goal.id, (await run(first.goal, [first.range]))[0] ?? null);
-          continue;
+        if (!batchable(first.goal) || batch.length === 1) {
+          const value = (await run(first.goal, [first.range]))[0] ?? null;
+          for (const { goal } of batch) result.set(goal.id, value);
+          return;
         }
         const def = metricDef(first.goal.metric);
         const evaluation = await evaluate(system, {
@@ -180,7 +186,8 @@ export function metricReader(ctx: Ctx): MetricReader {
           const value = !bucket?.covered ? null : row ? row.value : def.kind === 'flow' ? 0 : null;
           result.set(goal.id, value);
         }
-      }
+      };
+      await Promise.all([...batches.values()].map(measure));
       return result;
     },
     async seasonal(goal) {
@@ -192,6 +199,10 @@ export function metricReader(ctx: Ctx): MetricReader {
     },
   };
 }
+
+/** Rep goals of a metric with a per-rep breakdown are measured together, broken down by rep. */
+const batchable = (goal: TrackedGoal) =>
+  goal.scope.type === 'rep' && metricDef(goal.metric).breakdowns.includes('rep');
 
 const filterKey = (filters: GoalFilters) =>
   JSON.stringify(Object.entries(filters).sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -50,6 +50,8 @@ const probes: Record<string, Probe> = {
     expect((await accounts.listMembers(s.db, f.w.otherOrg.id)).map((m) => m.org_id)).toEqual([
       f.w.otherOrg.id,
     ]),
+  'account-queries.listMembersOfTeams': async (s, f) =>
+    expect(await accounts.listMembersOfTeams(s.db, f.w.otherOrg.id, [f.w.teams.east.id])).toEqual([]),
   'account-queries.setUserRole': async (s, f) => {
     await accounts.setUserRole(s.db, f.w.otherOrg.id, f.aUser, 'admin');
     expect((await accounts.findMember(s.db, f.w.org.id, f.aUser))?.role).toBe('rep');
