@@ -20,7 +20,6 @@
  * (they are found again by title on the next run).
  */
 
-import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import type { Org } from '../src/core/org.ts';
 import { addDays, dayOf, periodBounds } from '../src/core/periods/index.ts';
@@ -33,7 +32,7 @@ import { findMember } from '../src/store/account-queries.ts';
 import { openStore, type Store } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { findOrgBySlug, listOrgs } from '../src/store/org-queries.ts';
-import { type BenchRow, median, ms, percentile, timeRuns } from './types.ts';
+import { type BenchRow, median, ms, percentile, runAlone, timeRuns } from './types.ts';
 
 export const GOALS = 50;
 const TARGET_MS = 100;
@@ -286,23 +285,8 @@ async function scanActuals(store: Store, ctx: Ctx, board: Dashboard): Promise<Ma
   return result;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const args = process.argv.slice(2);
-  const option = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const db = option('--db');
-  if (!db) {
-    process.stderr.write('usage: bench/dashboard.ts --db <sqlite file or postgres url> [--org slug]\n');
-    process.exit(2);
-  }
-  const rows = await benchDashboard({
-    db,
-    org: option('--org'),
-    label: option('--label'),
-    log: (l) => process.stderr.write(`${l}\n`),
-  });
-  for (const r of rows)
-    process.stdout.write(`| ${r.name} | ${r.figure} | ${r.target} | ${r.reference} | ${r.ratio} |\n`);
-}
+await runAlone(
+  import.meta.url,
+  'bench/dashboard.ts --db <sqlite file or postgres url> [--org slug] [--label text]',
+  ({ db, option, log }) => benchDashboard({ db, org: option('--org'), label: option('--label'), log }),
+);

@@ -16,7 +16,6 @@
  *   node bin/run-ts.js bench/duckdb.ts --db bench/data/demo-scale-240.db
  */
 
-import { pathToFileURL } from 'node:url';
 import {
   BIGINT,
   type DuckDBConnection,
@@ -44,7 +43,7 @@ import { openStore, type Store } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { findOrgBySlug, listOrgs } from '../src/store/org-queries.ts';
 import { refreshRollups, rollupsUsable } from '../src/store/rollups.ts';
-import { type BenchRow, median, ms, timeRuns } from './types.ts';
+import { type BenchRow, median, ms, runAlone, timeRuns } from './types.ts';
 
 export interface DuckDbBenchOptions {
   db: string;
@@ -297,18 +296,6 @@ async function busiestRep(duck: DuckDBConnection, quarter: Period, org: Org): Pr
   return Number(row.owner);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const args = process.argv.slice(2);
-  const option = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const db = option('--db');
-  if (!db) {
-    process.stderr.write('usage: bench/duckdb.ts --db <sqlite file> [--org slug]\n');
-    process.exit(2);
-  }
-  const rows = await benchDuckDb({ db, org: option('--org'), log: (l) => process.stderr.write(`${l}\n`) });
-  for (const r of rows)
-    process.stdout.write(`| ${r.name} | ${r.figure} | ${r.target} | ${r.reference} | ${r.ratio} |\n`);
-}
+await runAlone(import.meta.url, 'bench/duckdb.ts --db <sqlite file> [--org slug]', ({ db, option, log }) =>
+  benchDuckDb({ db, org: option('--org'), log }),
+);

@@ -12,14 +12,13 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
 import { buildServer } from '../src/server/app.ts';
 import { startSession } from '../src/services/accounts/sessions.ts';
 import { openStore } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { benchTeam, DATA_NOW } from './dashboard.ts';
-import type { BenchRow } from './types.ts';
+import { type BenchRow, runAlone } from './types.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const TARGET_RPS = 2_000;
@@ -133,23 +132,9 @@ export async function benchHttp(options: HttpBenchOptions): Promise<BenchRow[]> 
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const args = process.argv.slice(2);
-  const option = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const db = option('--db');
-  if (!db) {
-    process.stderr.write('usage: bench/http.ts --db <sqlite file or postgres url> [--seconds 20]\n');
-    process.exit(2);
-  }
-  const rows = await benchHttp({
-    db,
-    org: option('--org'),
-    seconds: Number(option('--seconds') ?? 20),
-    log: (l) => process.stderr.write(`${l}\n`),
-  });
-  for (const r of rows)
-    process.stdout.write(`| ${r.name} | ${r.figure} | ${r.target} | ${r.reference} | ${r.ratio} |\n`);
-}
+await runAlone(
+  import.meta.url,
+  'bench/http.ts --db <sqlite file or postgres url> [--org slug] [--seconds 20]',
+  ({ db, option, log }) =>
+    benchHttp({ db, org: option('--org'), seconds: Number(option('--seconds') ?? 20), log }),
+);

@@ -7,7 +7,6 @@
  *   node bin/run-ts.js bench/postgres.ts --db postgres://postgres@127.0.0.1:5432/hadaf_bench24 --scale 24
  */
 
-import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { addDays, dayOf, parsePeriod, periodBounds } from '../src/core/periods/index.ts';
 import { type Ctx, systemActor } from '../src/services/context.ts';
@@ -16,7 +15,7 @@ import { openStore } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { listOrgs } from '../src/store/org-queries.ts';
 import { benchDashboard } from './dashboard.ts';
-import { type BenchRow, median, ms, timeRuns } from './types.ts';
+import { type BenchRow, median, ms, runAlone, timeRuns } from './types.ts';
 
 export interface PostgresBenchOptions {
   /** A postgres:// URL holding a generated demo org. */
@@ -89,22 +88,8 @@ async function oneRepOneQuarter(url: string, label: string, log: (line: string) 
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const args = process.argv.slice(2);
-  const option = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const db = option('--db');
-  if (!db) {
-    process.stderr.write('usage: bench/postgres.ts --db <postgres url> --scale <N it was generated at>\n');
-    process.exit(2);
-  }
-  const rows = await benchPostgres({
-    db,
-    scale: option('--scale') ?? '?',
-    log: (l) => process.stderr.write(`${l}\n`),
-  });
-  for (const r of rows)
-    process.stdout.write(`| ${r.name} | ${r.figure} | ${r.target} | ${r.reference} | ${r.ratio} |\n`);
-}
+await runAlone(
+  import.meta.url,
+  'bench/postgres.ts --db <postgres url> --scale <N it was generated at>',
+  ({ db, option, log }) => benchPostgres({ db, scale: option('--scale') ?? '?', log }),
+);

@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url';
+
 /** One line of the benchmark table: the figure, its target, and a plain reference measured in the same run. */
 export interface BenchRow {
   name: string;
@@ -32,3 +34,33 @@ export async function timeRuns(times: number, work: () => unknown | Promise<unkn
 }
 
 export const ms = (value: number) => `${value < 10 ? value.toFixed(2) : value.toFixed(0)} ms`;
+
+/**
+ * Runs one benchmark file on its own (`node bin/run-ts.js bench/<name>.ts --db ...`)
+ * when it is the program's entry: reads `--db` and the other flags, prints
+ * usage and exits 2 without `--db`, and prints the rows as table lines.
+ */
+export async function runAlone(
+  moduleUrl: string,
+  usage: string,
+  run: (options: {
+    db: string;
+    option: (flag: string) => string | undefined;
+    log: (line: string) => void;
+  }) => Promise<BenchRow[]>,
+): Promise<void> {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  const args = process.argv.slice(2);
+  const option = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const db = option('--db');
+  if (!db) {
+    process.stderr.write(`usage: ${usage}\n`);
+    process.exit(2);
+  }
+  const rows = await run({ db, option, log: (line) => process.stderr.write(`${line}\n`) });
+  for (const r of rows)
+    process.stdout.write(`| ${r.name} | ${r.figure} | ${r.target} | ${r.reference} | ${r.ratio} |\n`);
+}
