@@ -12,6 +12,7 @@ import type { Db } from '../../store/db.ts';
 import type { Dialect } from '../../store/dialect.ts';
 import { createOrg, findOrgBySlug } from '../../store/org-queries.ts';
 import { refreshRollups } from '../../store/rollups.ts';
+import { withBulkLoadJournal } from '../../store/sqlite-bulk.ts';
 import { FACT_TABLES, generateRepFacts } from './facts.ts';
 import { GOAL_TABLES, generateGoals } from './goals.ts';
 import { localDate, monthStart, TIME_ZONE, WORKING_DAYS } from './local-time.ts';
@@ -93,7 +94,9 @@ const BIG_TABLES: readonly TableName[] = ['account', 'lead', 'deal', 'subscripti
  * Everything is generated rep by rep and written in multi-row batches as it
  * goes, so memory stays flat at any scale, all in one transaction: the org is
  * there whole or not at all, even if the process dies. On a fresh database
- * the big tables' indexes are built once at the end (see withIndexesDeferred).
+ * the big tables' indexes are built once at the end (see withIndexesDeferred),
+ * and SQLite loads with a rollback journal instead of its write-ahead log
+ * (see withBulkLoadJournal).
  */
 export async function generateDemo(
   store: { db: Db; dialect: Dialect },
@@ -117,71 +120,73 @@ export async function generateDemo(
   let loadedAt = started;
 
   // One transaction: a demo org is loaded whole or not at all, even if the process dies.
-  const { org, written } = await db.transaction().execute(async (trx) => {
-    if (await findOrgBySlug(trx, slug)) {
-      throw new HadafError(
-        'conflict',
-        `This database already has an org with the slug "${slug}": load the demo under another slug ` +
-          '(--slug) or into a fresh database (--db).',
-        'slug',
-      );
-    }
-    const ids = await claimIds(trx, dialect, TABLE_NAMES);
-    const writer = new BulkWriter(trx, dialect, TABLES);
-    const org = await createOrg(
-      trx,
-      {
-        name: DEMO_ORG_NAME,
-        slug,
-        currency: 'SAR',
-        timeZone: TIME_ZONE,
-        fiscalYearStartMonth: 1,
-        weekStart: 0,
-        workingDays: WORKING_DAYS,
-      },
-      now,
-    );
-    const roster = planRoster({
-      rng: orgRng,
-      scale,
-      now,
-      firstYear,
-      firstTeamId: ids.team,
-      firstUserId: ids.app_user,
-    });
-    writeRoster(writer, org.id, roster, ids, monthStart(firstYear - 6, 0));
-    progress({ table: 'team', done: roster.teams.length, total: roster.teams.length });
-    const ctx = {
-      orgId: org.id,
-      currency: org.currency,
-      seed,
-      now,
-      firstYear,
-      growth,
-      roster,
-      stats,
-      writer,
-      ids,
-    };
-    await withIndexesDeferred(trx, dialect, BIG_TABLES, async () => {
-      for (const [index, rep] of roster.reps.entries()) {
-        generateRepFacts(ctx, rep);
-        if (writer.buffered >= FLUSH_ROWS) await writer.flush();
-        progress({ table: 'facts', done: index + 1, total: roster.reps.length });
+  const load = () =>
+    db.transaction().execute(async (trx) => {
+      if (await findOrgBySlug(trx, slug)) {
+        throw new HadafError(
+          'conflict',
+          `This database already has an org with the slug "${slug}": load the demo under another slug ` +
+            '(--slug) or into a fresh database (--db).',
+          'slug',
+        );
       }
+      const ids = await claimIds(trx, dialect, TABLE_NAMES);
+      const writer = new BulkWriter(trx, dialect, TABLES);
+      const org = await createOrg(
+        trx,
+        {
+          name: DEMO_ORG_NAME,
+          slug,
+          currency: 'SAR',
+          timeZone: TIME_ZONE,
+          fiscalYearStartMonth: 1,
+          weekStart: 0,
+          workingDays: WORKING_DAYS,
+        },
+        now,
+      );
+      const roster = planRoster({
+        rng: orgRng,
+        scale,
+        now,
+        firstYear,
+        firstTeamId: ids.team,
+        firstUserId: ids.app_user,
+      });
+      writeRoster(writer, org.id, roster, ids, monthStart(firstYear - 6, 0));
+      progress({ table: 'team', done: roster.teams.length, total: roster.teams.length });
+      const ctx = {
+        orgId: org.id,
+        currency: org.currency,
+        seed,
+        now,
+        firstYear,
+        growth,
+        roster,
+        stats,
+        writer,
+        ids,
+      };
+      await withIndexesDeferred(trx, dialect, BIG_TABLES, async () => {
+        for (const [index, rep] of roster.reps.entries()) {
+          generateRepFacts(ctx, rep);
+          if (writer.buffered >= FLUSH_ROWS) await writer.flush();
+          progress({ table: 'facts', done: index + 1, total: roster.reps.length });
+        }
+        await writer.flush();
+      });
+      generateSpend(ctx, new Random(seed, 2));
+      progress({ table: 'spend', done: 1, total: 1 });
+      generateGoals(ctx);
+      progress({ table: 'goal', done: 1, total: 1 });
       await writer.flush();
+      await syncIdSequences(trx, dialect, TABLE_NAMES);
+      loadedAt = performance.now();
+      // Like every writer of facts, the demo keeps the metric rollups current; in the same transaction.
+      await refreshRollups(trx, org.id);
+      return { org, written: writer.written };
     });
-    generateSpend(ctx, new Random(seed, 2));
-    progress({ table: 'spend', done: 1, total: 1 });
-    generateGoals(ctx);
-    progress({ table: 'goal', done: 1, total: 1 });
-    await writer.flush();
-    await syncIdSequences(trx, dialect, TABLE_NAMES);
-    loadedAt = performance.now();
-    // Like every writer of facts, the demo keeps the metric rollups current; in the same transaction.
-    await refreshRollups(trx, org.id);
-    return { org, written: writer.written };
-  });
+  const { org, written } = await withBulkLoadJournal(store, load);
   const rollupMs = performance.now() - loadedAt;
 
   const rows: Record<string, number> = { org: 1 };
