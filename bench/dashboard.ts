@@ -11,7 +11,11 @@
  * - warm, cached: repeated calls, nothing written in between (a data-version
  *   check, then the progress of the moment);
  * each beside the same 50 actuals from plain full-scan SQL in the same run
- * (checked equal first).
+ * (checked equal first). It also logs the queries of one uncached dashboard
+ * and what a cold one pays on top of a warm one: on SQLite, the statements
+ * prepared (timed at the driver) and the first reads of a new connection;
+ * on PostgreSQL, the connections opened (none: a dashboard reads on one) and
+ * the new server process's first use of its catalogs.
  *
  *   node bin/run-ts.js bench/dashboard.ts --db bench/data/demo-scale-240.db
  *
@@ -20,7 +24,9 @@
  * (they are found again by title on the next run).
  */
 
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Org } from '../src/core/org.ts';
 import { addDays, dayOf, periodBounds } from '../src/core/periods/index.ts';
 import { actorOf } from '../src/services/accounts/sessions.ts';
@@ -36,6 +42,8 @@ import { type BenchRow, median, ms, percentile, runAlone, timeRuns } from './typ
 
 export const GOALS = 50;
 const TARGET_MS = 100;
+const COLD_RUNS = 15;
+const WARM_RUNS = 30;
 /** The demo data's "today" (bench/run.ts generates it with this clock). */
 export const DATA_NOW = Date.parse('2026-11-27T09:00:00Z');
 const BENCH_TITLE = 'Bench goal';
@@ -60,13 +68,19 @@ export interface BenchTeam {
 export async function benchTeam(store: Store, orgSlug: string | undefined, now: number): Promise<BenchTeam> {
   const org = orgSlug ? await findOrgBySlug(store.db, orgSlug) : (await listOrgs(store.db))[0];
   if (!org) throw new Error('No org in the database: generate one with `hadaf demo`.');
+  // Goals counted per team once (a subquery per team scanned the org's users for each of 1,200 teams at scale 240).
   const counts = await sql<{ id: number; manager_id: number | null; goals: number }>`
-    select t.id, t.manager_id, (
-      select count(*) from goal g where g.org_id = t.org_id and g.status = 'active' and (
-        (g.scope_type = 'team' and g.scope_id = t.id)
-        or (g.scope_type = 'rep' and g.scope_id in (select u.id from app_user u where u.team_id = t.id)))
-    ) as goals
+    with rep_goals as (
+      select u.team_id, count(*) as n from goal g join app_user u on u.id = g.scope_id
+      where g.org_id = ${org.id} and g.status = 'active' and g.scope_type = 'rep' group by u.team_id
+    ), team_goals as (
+      select g.scope_id as team_id, count(*) as n from goal g
+      where g.org_id = ${org.id} and g.status = 'active' and g.scope_type = 'team' group by g.scope_id
+    )
+    select t.id, t.manager_id, coalesce(r.n, 0) + coalesce(g.n, 0) as goals
     from team t
+      left join rep_goals r on r.team_id = t.id
+      left join team_goals g on g.team_id = t.id
     where t.org_id = ${org.id} and t.manager_id is not null
       and not exists (select 1 from team c where c.parent_id = t.id)
     order by goals desc, t.id limit 1`.execute(store.db);
@@ -128,17 +142,28 @@ export async function benchDashboard(options: DashboardBenchOptions): Promise<Be
 
   // cold: a new connection per call (after one unmeasured call, so that the code is compiled, as in a running server)
   const cold: number[] = [];
+  const firstUse = { prepareMs: [] as number[], statements: [] as number[], connections: [] as number[] };
   let first: Dashboard | undefined;
-  for (let i = -1; i < 5; i++) {
-    const store = await openStore(options.db);
-    try {
-      const ctx = await ctxOf(store);
-      const start = performance.now();
-      first = await dashboard({ ctx, input: scope });
-      if (i >= 0) cold.push(performance.now() - start);
-    } finally {
-      await store.close();
+  const meter = firstUseMeter();
+  try {
+    for (let i = -1; i < COLD_RUNS; i++) {
+      const store = await openStore(options.db);
+      try {
+        const ctx = await ctxOf(store);
+        meter.reset();
+        const start = performance.now();
+        first = await dashboard({ ctx, input: scope });
+        if (i < 0) continue;
+        cold.push(performance.now() - start);
+        firstUse.prepareMs.push(meter.prepareMs);
+        firstUse.statements.push(meter.statements);
+        firstUse.connections.push(meter.connections);
+      } finally {
+        await store.close();
+      }
     }
+  } finally {
+    meter.stop();
   }
   if (!first) throw new Error('no dashboard');
   log(
@@ -160,12 +185,21 @@ export async function benchDashboard(options: DashboardBenchOptions): Promise<Be
         );
       }
     }
-    const uncached = await timeRuns(15, () => {
+    const uncached = await timeRuns(WARM_RUNS, () => {
       clearDashboardCache(store.db);
       return dashboard({ ctx, input: scope });
     });
     await dashboard({ ctx, input: scope });
     const cached = await timeRuns(200, () => dashboard({ ctx, input: scope }));
+    const queries = await queriesOfOneDashboard(ctx, scope);
+    // what a cold dashboard pays on top of a warm one, and for what
+    const coldExtra = median(cold) - median(uncached);
+    log(
+      store.dialect === 'sqlite'
+        ? `cold − warm (p50): ${ms(coldExtra)}, of which preparing ${median(firstUse.statements)} statements ${ms(median(firstUse.prepareMs))}; the rest is the new connection's first reads (schema, pages mapped)`
+        : `cold − warm (p50): ${ms(coldExtra)}, with ${median(firstUse.connections)} connections opened per cold dashboard: the new server process's first use (catalogs, plans)`,
+    );
+    log(`${queries} queries per dashboard read (uncached), the data version included`);
     const reference = median(await timeRuns(3, scan));
     const row = (name: string, runs: number[]): BenchRow => {
       const p95 = percentile(runs, 0.95);
@@ -185,6 +219,67 @@ export async function benchDashboard(options: DashboardBenchOptions): Promise<Be
   } finally {
     await store.close();
   }
+}
+
+/** The queries one uncached dashboard makes, counted by a plugin on a database handle of its own (so no cache is shared). */
+async function queriesOfOneDashboard(ctx: Ctx, scope: { scope: string }): Promise<number> {
+  let count = 0;
+  const counted = ctx.db.withPlugin({
+    transformQuery: ({ node }) => node,
+    transformResult: async ({ result }) => {
+      count++;
+      return result;
+    },
+  });
+  await dashboard({ ctx: { ...ctx, db: counted }, input: scope });
+  return count;
+}
+
+/**
+ * What a new connection pays before its first answer, measured at the
+ * drivers while it is installed: SQLite statements prepared (the store
+ * caches them per connection) and PostgreSQL connections opened (a server
+ * process each).
+ */
+function firstUseMeter() {
+  const meter = { prepareMs: 0, statements: 0, connections: 0 };
+  const database = SQLite.prototype as unknown as { prepare: (source: string) => unknown };
+  const prepare = database.prepare;
+  database.prepare = function (this: unknown, source: string) {
+    const start = performance.now();
+    try {
+      return prepare.call(this, source);
+    } finally {
+      meter.prepareMs += performance.now() - start;
+      meter.statements++;
+    }
+  };
+  const client = pg.Client.prototype as unknown as { connect: (...args: unknown[]) => unknown };
+  const connect = client.connect;
+  client.connect = function (this: unknown, ...args: unknown[]) {
+    meter.connections++;
+    return connect.apply(this, args);
+  };
+  return {
+    get prepareMs() {
+      return meter.prepareMs;
+    },
+    get statements() {
+      return meter.statements;
+    },
+    get connections() {
+      return meter.connections;
+    },
+    reset() {
+      meter.prepareMs = 0;
+      meter.statements = 0;
+      meter.connections = 0;
+    },
+    stop() {
+      database.prepare = prepare;
+      client.connect = connect;
+    },
+  };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   and,
   factConditions,
   groupKeyOf,
+  inList,
   keyOf,
   num,
   orgIs,
@@ -81,12 +82,16 @@ export interface Person {
   leftAt: number | null;
 }
 
-/** Everyone in the org, for a breakdown's labels and members: one packed row, since an org has hundreds. */
-export async function orgPeople(db: Db, orgId: number): Promise<Person[]> {
+/**
+ * Everyone in the org (or only the people `only` names), for a breakdown's
+ * labels and members: one packed row, since an org has thousands.
+ */
+export async function orgPeople(db: Db, orgId: number, only?: readonly number[]): Promise<Person[]> {
+  const which = only === undefined ? sql`` : sql` and ${inList(sql.ref('id'), only)}`;
   const [ids, names, roles, teams, leftAts] = (await packedColumns(
     db,
     [],
-    sql`select id, name, role, team_id, left_at from app_user where ${orgIs('org_id', orgId)}`,
+    sql`select id, name, role, team_id, left_at from app_user where ${orgIs('org_id', orgId)}${which}`,
     ['id', 'name', 'role', 'team_id', 'left_at'],
   )) as [unknown[], unknown[], unknown[], unknown[], unknown[]];
   return ids.map((id, i) => ({

@@ -11,11 +11,16 @@ import type { SourceSpec } from './metric-sources.ts';
  * months is one round trip, not a loop.
  */
 
-/** The facts a scope covers: all of the org, the facts attributed to a team subtree, or one person's. */
+/**
+ * The facts a scope covers: all of the org, the facts attributed to a team
+ * subtree, one person's, or several people's (the rep goals of a dashboard,
+ * measured together and broken down by owner).
+ */
 export type ScopeFilter =
   | { type: 'org' }
   | { type: 'team'; teamIds: readonly number[] }
-  | { type: 'rep'; userId: number };
+  | { type: 'rep'; userId: number }
+  | { type: 'reps'; userIds: readonly number[] };
 
 /** What rows are grouped by: the owner, the fact's team, a filter dimension, or nothing. */
 export type GroupBy = 'owner' | 'team' | FilterName | null;
@@ -97,6 +102,7 @@ export function factConditions(spec: SourceSpec, query: PartQuery): RawBuilder<u
   const conditions: RawBuilder<unknown>[] = [];
   const { scope } = query;
   if (scope.type === 'rep') conditions.push(sql`${sql.raw(spec.owner)} = ${scope.userId}`);
+  if (scope.type === 'reps') conditions.push(inList(sql.raw(spec.owner), scope.userIds));
   if (scope.type === 'team') conditions.push(inList(sql.raw(spec.team), scope.teamIds));
   for (const [name, value] of Object.entries(query.filters) as Array<[FilterName, string]>) {
     const column = spec.dims[name];

@@ -23,19 +23,17 @@ import { dayNumber } from '../../store/metric-local-day.ts';
 import { rawFlows, rawStocks } from '../../store/metric-raw.ts';
 import { rollupCanAnswer, rollupFlows, rollupStocks } from '../../store/metric-rollup.ts';
 import {
-  dataStarts,
   newAccountTouches,
   openPipeline,
-  orgPeople,
   type RevenueTarget,
   repTenures,
   revenueTargets,
   spendRows,
 } from '../../store/metric-special.ts';
-import type { GroupBy, GroupKey, PartQuery } from '../../store/metric-sql.ts';
-import { rollupsUsable } from '../../store/rollups.ts';
+import type { GroupBy, GroupKey, PartQuery, PartRows } from '../../store/metric-sql.ts';
 import type { Ctx } from '../context.ts';
 import { PartGrid } from './grid.ts';
+import { type RequestReads, requestReads } from './request-reads.ts';
 import type { ResolvedScope } from './scope.ts';
 
 /**
@@ -46,12 +44,18 @@ import type { ResolvedScope } from './scope.ts';
  * under the scope's child teams, add the members that had nothing, decide
  * "no data" per period; values are computed from the parts when a cell is
  * asked for, so a series builds each of its thousands of cells once.
+ *
+ * Several metrics asked the same question (scope, filters, breakdown and
+ * periods: the goals of one dashboard) are evaluated together
+ * (`evaluateGrids`): their parts are read together (one query from the
+ * rollups, one per source from the facts), then each metric gets the grid
+ * it would have had alone.
  */
 
 export type Engine = 'auto' | 'raw';
 
-export interface Evaluation {
-  def: MetricDef;
+/** What an evaluation asks, whatever the metric. */
+export interface Question {
   scope: ResolvedScope;
   filters: MetricFilters;
   by: BreakdownBy | null;
@@ -59,6 +63,12 @@ export interface Evaluation {
   engine?: Engine;
   /** For pipeline_coverage without a breakdown: the revenue target to cover, instead of the goal's. */
   target?: number;
+  /** What the request's evaluations share (default: this evaluation's own). */
+  reads?: RequestReads;
+}
+
+export interface Evaluation extends Question {
+  def: MetricDef;
 }
 
 /** A group's value in a period, with the parts it was computed from (every part the metric reads, 0 when nothing counted). */
@@ -124,31 +134,85 @@ export async function evaluate(ctx: Ctx, request: Evaluation): Promise<Evaluatio
 }
 
 export async function evaluateGrid(ctx: Ctx, request: Evaluation): Promise<Evaluated> {
-  const { def, scope, filters, by, periods } = request;
-  validate(def, scope, filters, by);
+  const [evaluated] = await evaluateGrids(ctx, request, [request.def]);
+  return evaluated as Evaluated;
+}
+
+/**
+ * Each metric of `defs` over the same question, in the order given: the
+ * flow and stock parts of all of them read together, the rest per metric
+ * (from the request's `reads` where they are alike). Each result is what
+ * `evaluateGrid` gives for that metric alone.
+ */
+export async function evaluateGrids(
+  ctx: Ctx,
+  question: Question,
+  defs: readonly MetricDef[],
+): Promise<Evaluated[]> {
+  const { scope, filters, by, periods } = question;
+  for (const def of defs) validate(def, scope, filters, by);
+  const reads = question.reads ?? requestReads(ctx);
   const tz = ctx.org.timeZone;
   const groupBy: GroupBy = by === 'rep' ? 'owner' : by;
   const query: PartQuery = { orgId: ctx.org.id, timeZone: tz, scope: scope.filter, filters, groupBy };
   const buckets = periods.map((p) => ({ first: dayNumber(p.start), last: dayNumber(p.end) }));
 
-  const useRollup =
-    request.engine !== 'raw' &&
-    (def.flows.length > 0 || def.stocks.length > 0) &&
+  // the labels depend on the question only: made once for all the metrics
+  let labels: Promise<Labels> | undefined;
+  const labelsOnce = () => {
+    labels ??= labeler(ctx, question, reads);
+    return labels;
+  };
+  // Where the data begins, and the labels, are read while the parts are (each metric awaits them
+  // later, which is where a failure shows): on PostgreSQL, two round trips fewer one after another.
+  reads.dataStarts(defs.flatMap(coverageSources)).catch(() => {});
+  if (by !== null) labelsOnce().catch(() => {});
+
+  const flowParts = [...new Set(defs.flatMap((d) => d.flows))];
+  const stockParts = [...new Set(defs.flatMap((d) => d.stocks))];
+  const rollup =
+    question.engine !== 'raw' &&
+    (flowParts.length > 0 || stockParts.length > 0) &&
     rollupCanAnswer(query) &&
-    (await rollupsUsable(ctx.db, ctx.org.id, tz));
-  const flows = useRollup ? rollupFlows : rawFlows;
-  const stocks = useRollup ? rollupStocks : rawStocks;
+    (await reads.rollupsUsable());
+  const flows = rollup ? rollupFlows : rawFlows;
+  const stocks = rollup ? rollupStocks : rawStocks;
+  const [flowRows, stockRows] = await Promise.all([
+    flowParts.length > 0 ? flows(ctx.db, { ...query, parts: flowParts, buckets }) : undefined,
+    // Stocks are read at each period's first day and the day after its last: bucket 2b and 2b + 1.
+    stockParts.length > 0
+      ? stocks(ctx.db, { ...query, stocks: stockParts, at: buckets.flatMap((b) => [b.first, b.last + 1]) })
+      : undefined,
+  ]);
+  return Promise.all(
+    defs.map((def) =>
+      gridOf(ctx, { ...question, def }, { reads, labels: labelsOnce, rollup, flowRows, stockRows, query }),
+    ),
+  );
+}
+
+/** What one question read for all its metrics. */
+interface Read {
+  reads: RequestReads;
+  labels: () => Promise<Labels>;
+  rollup: boolean;
+  flowRows: PartRows | undefined;
+  stockRows: PartRows | undefined;
+  query: PartQuery;
+}
+
+/** One metric's grid from the parts read for its question, and the reads only it needs. */
+async function gridOf(ctx: Ctx, request: Evaluation, read: Read): Promise<Evaluated> {
+  const { def, filters, by, periods } = request;
+  const { query } = read;
+  const tz = ctx.org.timeZone;
+  const useRollup = read.rollup && (def.flows.length > 0 || def.stocks.length > 0);
 
   // Every cell lists every part the metric reads, whichever groups had rows.
   const grid = new PartGrid(periods.length, partNames(def));
-  if (def.flows.length > 0) grid.addRows(await flows(ctx.db, { ...query, parts: def.flows, buckets }));
-  if (def.stocks.length > 0) {
-    // Stocks are read at each period's first day and the day after its last: bucket 2b and 2b + 1.
-    const rows = await stocks(ctx.db, {
-      ...query,
-      stocks: def.stocks,
-      at: buckets.flatMap((b) => [b.first, b.last + 1]),
-    });
+  if (def.flows.length > 0 && read.flowRows) grid.addRows(onlyParts(read.flowRows, def.flows));
+  if (def.stocks.length > 0 && read.stockRows) {
+    const rows = read.stockRows;
     for (const stock of def.stocks) {
       const values = rows.parts[stock] ?? [];
       rows.keys.forEach((key, r) => {
@@ -158,7 +222,7 @@ export async function evaluateGrid(ctx: Ctx, request: Evaluation): Promise<Evalu
       });
     }
   }
-  const covered = await coverage(ctx, def, periods);
+  const covered = await coverage(ctx, def, periods, read.reads);
   // Instant bounds cost a few time-zone lookups each: only turnover and the pipeline need them, and
   // consecutive periods share an edge, so the zone is asked once per day.
   const startOf = memo((day: Day) => startOfDayMs(day, tz));
@@ -186,7 +250,7 @@ export async function evaluateGrid(ctx: Ctx, request: Evaluation): Promise<Evalu
   if (def.special.includes('touch')) await addTouches(ctx, request, query, add);
   if (def.special.includes('pipeline')) grid.addRows(await openPipeline(ctx.db, query, bounds));
 
-  const labels = await labeler(ctx, request);
+  const labels = await read.labels();
   const targets = def.special.includes('pipeline') ? await revenueTargets(ctx.db, ctx.org.id, periods) : [];
   const groups = by === null ? null : regroup(grid, request, labels);
   const groupList = groups === null ? [] : groups.keys.map((key) => ({ key, label: labels.of(key) }));
@@ -247,17 +311,34 @@ const spanOf = (periods: ReadonlyArray<{ start: Day; end: Day }>) => ({
     .at(-1) as Day,
 });
 
+/** Rows with only the columns of `parts` (rows read for several metrics, given to one). */
+function onlyParts(rows: PartRows, parts: readonly PartName[]): PartRows {
+  const own: PartRows['parts'] = {};
+  for (const part of parts) {
+    const values = rows.parts[part as keyof PartRows['parts']];
+    if (values) own[part as keyof PartRows['parts']] = values;
+  }
+  return { buckets: rows.buckets, keys: rows.keys, parts: own };
+}
+
+/** The fact tables whose first row tells whether a metric has data (spend and reps are judged otherwise). */
+const coverageSources = (def: MetricDef) =>
+  def.sources.filter((s): s is Exclude<Source, 'spend' | 'rep'> => s !== 'spend' && s !== 'rep');
+
 /**
  * Per period: does every source of the metric have data from before the
  * period's end? An instant is before the first instant of the day after P
  * exactly when its local day is in P or earlier: one time-zone lookup per
  * source, none per period.
  */
-async function coverage(ctx: Ctx, def: MetricDef, periods: ReadonlyArray<{ end: Day }>): Promise<boolean[]> {
-  const tables = def.sources.filter(
-    (s): s is Exclude<Source, 'spend' | 'rep'> => s !== 'spend' && s !== 'rep',
-  );
-  const starts = await dataStarts(ctx.db, ctx.org.id, tables);
+async function coverage(
+  ctx: Ctx,
+  def: MetricDef,
+  periods: ReadonlyArray<{ end: Day }>,
+  reads: RequestReads,
+): Promise<boolean[]> {
+  const tables = coverageSources(def);
+  const starts = await reads.dataStarts(tables);
   const firstDays = tables.map((s) => {
     const start = starts[s];
     return start === null || start === undefined ? null : dayOf(start, ctx.org.timeZone);
@@ -377,23 +458,28 @@ interface Labels {
   teamOf(teamId: GroupKey): GroupKey;
 }
 
-async function labeler(ctx: Ctx, request: Evaluation): Promise<Labels> {
+async function labeler(ctx: Ctx, request: Question, reads: RequestReads): Promise<Labels> {
   const { by, scope } = request;
   if (by === 'rep') {
-    const users = await orgPeople(ctx.db, ctx.org.id);
+    // several reps: only theirs to label
+    const users = await reads.people(scope.filter.type === 'reps' ? scope.filter.userIds : undefined);
     const names = new Map(users.map((u) => [u.id, u.name]));
     // Days sort as text, and a later day starts later.
     const firstDay = request.periods.map((p) => p.start).sort()[0];
     const firstStart =
       firstDay === undefined ? Number.POSITIVE_INFINITY : startOfDayMs(firstDay, ctx.org.timeZone);
     const teamIds = new Set(scope.teams.map((t) => t.id));
+    // several reps: each one a member, as the one rep of a rep scope is, so that each row is what `rep:<id>` gives
+    const listed = scope.filter.type === 'reps' ? new Set(scope.filter.userIds) : null;
     const members = users
       .filter((u) =>
-        scope.type === 'rep'
-          ? u.id === scope.id
-          : u.role === 'rep' &&
-            (scope.type === 'org' || (u.teamId !== null && teamIds.has(u.teamId))) &&
-            (u.leftAt === null || u.leftAt >= firstStart),
+        listed
+          ? listed.has(u.id)
+          : scope.type === 'rep'
+            ? u.id === scope.id
+            : u.role === 'rep' &&
+              (scope.type === 'org' || (u.teamId !== null && teamIds.has(u.teamId))) &&
+              (u.leftAt === null || u.leftAt >= firstStart),
       )
       .map((u) => u.id);
     return {

@@ -4,6 +4,7 @@ import type { ScopeType } from '../../core/metrics/index.ts';
 import type { ScopeFilter } from '../../store/metric-sql.ts';
 import type { TeamRow, UserRow } from '../../store/schema.ts';
 import type { Ctx } from '../context.ts';
+import { type RequestReads, requestReads } from './request-reads.ts';
 
 /**
  * Scopes as people write them (`org`, `team:EMEA`, `team:4`,
@@ -30,38 +31,60 @@ export interface ResolvedScope {
 
 const FORMS = 'org, team:<name or id> or rep:<email, external id or name>';
 
-export async function resolveScope(ctx: Ctx, input: ScopeInput | undefined): Promise<ResolvedScope> {
-  const resolved = await resolve(ctx, input ?? 'org');
+/**
+ * The scope named by `input`, refused when the actor may not read it. The
+ * org's teams come from `reads` (a request that resolves many scopes reads
+ * them once).
+ */
+export async function resolveScope(
+  ctx: Ctx,
+  input: ScopeInput | undefined,
+  reads: RequestReads = requestReads(ctx),
+): Promise<ResolvedScope> {
+  const resolved = await resolve(ctx, input ?? 'org', reads);
   assertAllowed(canReadScope(ctx.actor, resolved.scope), `You may not see the figures of ${resolved.label}.`);
   return resolved;
 }
 
-async function resolve(ctx: Ctx, input: ScopeInput): Promise<ResolvedScope> {
+/**
+ * Several reps at once, for measuring their goals together broken down by
+ * owner (each rep's row is what `rep:<id>` would give). Only for the
+ * system: it is not checked against an actor, and no one can ask for it.
+ */
+export function repsScope(userIds: readonly number[]): ResolvedScope {
+  return {
+    scope: { type: 'org' },
+    text: `reps:${userIds.join(',')}`,
+    type: 'rep',
+    id: null,
+    label: `${userIds.length} reps`,
+    filter: { type: 'reps', userIds },
+    teams: [],
+  };
+}
+
+async function resolve(ctx: Ctx, input: ScopeInput, reads: RequestReads): Promise<ResolvedScope> {
   if (typeof input !== 'string') {
-    if (input.type === 'org') return orgScope(ctx);
+    if (input.type === 'org') return orgScope(ctx, reads);
     if (input.id == null || !Number.isInteger(input.id)) {
       throw invalid(`A ${input.type} scope needs the ${input.type}'s id.`, 'scope');
     }
     return input.type === 'team'
-      ? teamScope(ctx, await teamById(ctx, input.id))
-      : repScope(ctx, await userById(ctx, input.id));
+      ? teamScope(await teamById(reads, input.id), reads)
+      : repScope(await userById(ctx, input.id), reads);
   }
   const text = input.trim();
-  if (text.toLowerCase() === 'org') return orgScope(ctx);
+  if (text.toLowerCase() === 'org') return orgScope(ctx, reads);
   const match = /^(team|rep):(.*)$/i.exec(text);
   const kind = match?.[1]?.toLowerCase();
   const name = match?.[2]?.trim() ?? '';
   if (!kind || name === '') throw invalid(`"${input}" is not a scope: use ${FORMS}.`, 'scope');
   return kind === 'team'
-    ? teamScope(ctx, await findTeam(ctx, name))
-    : repScope(ctx, await findRep(ctx, name));
+    ? teamScope(await findTeam(reads, name), reads)
+    : repScope(await findRep(ctx, name), reads);
 }
 
-async function orgTeams(ctx: Ctx): Promise<TeamRow[]> {
-  return ctx.db.selectFrom('team').selectAll().where('org_id', '=', ctx.org.id).orderBy('path').execute();
-}
-
-async function orgScope(ctx: Ctx): Promise<ResolvedScope> {
+async function orgScope(ctx: Ctx, reads: RequestReads): Promise<ResolvedScope> {
   return {
     scope: { type: 'org' },
     text: 'org',
@@ -69,12 +92,12 @@ async function orgScope(ctx: Ctx): Promise<ResolvedScope> {
     id: null,
     label: ctx.org.name,
     filter: { type: 'org' },
-    teams: await orgTeams(ctx),
+    teams: await reads.teams(),
   };
 }
 
-async function teamScope(ctx: Ctx, team: TeamRow): Promise<ResolvedScope> {
-  const teams = (await orgTeams(ctx)).filter((t) => t.path.startsWith(team.path));
+async function teamScope(team: TeamRow, reads: RequestReads): Promise<ResolvedScope> {
+  const teams = (await reads.teams()).filter((t) => t.path.startsWith(team.path));
   return {
     scope: { type: 'team', teamId: team.id, teamPath: team.path },
     text: `team:${team.id}`,
@@ -86,16 +109,8 @@ async function teamScope(ctx: Ctx, team: TeamRow): Promise<ResolvedScope> {
   };
 }
 
-async function repScope(ctx: Ctx, user: UserRow): Promise<ResolvedScope> {
-  const team =
-    user.team_id === null
-      ? undefined
-      : await ctx.db
-          .selectFrom('team')
-          .selectAll()
-          .where('org_id', '=', ctx.org.id)
-          .where('id', '=', user.team_id)
-          .executeTakeFirst();
+async function repScope(user: UserRow, reads: RequestReads): Promise<ResolvedScope> {
+  const team = user.team_id === null ? undefined : (await reads.teams()).find((t) => t.id === user.team_id);
   return {
     scope: { type: 'rep', userId: user.id, teamPath: team?.path ?? null },
     text: `rep:${user.id}`,
@@ -107,19 +122,14 @@ async function repScope(ctx: Ctx, user: UserRow): Promise<ResolvedScope> {
   };
 }
 
-async function teamById(ctx: Ctx, id: number): Promise<TeamRow> {
-  const team = await ctx.db
-    .selectFrom('team')
-    .selectAll()
-    .where('org_id', '=', ctx.org.id)
-    .where('id', '=', id)
-    .executeTakeFirst();
+async function teamById(reads: RequestReads, id: number): Promise<TeamRow> {
+  const team = (await reads.teams()).find((t) => t.id === id);
   if (!team) throw notFound(`There is no team ${id} in this org.`);
   return team;
 }
 
-async function findTeam(ctx: Ctx, name: string): Promise<TeamRow> {
-  const teams = await orgTeams(ctx);
+async function findTeam(reads: RequestReads, name: string): Promise<TeamRow> {
+  const teams = await reads.teams();
   if (/^\d+$/.test(name)) {
     const byId = teams.find((t) => t.id === Number(name));
     if (byId) return byId;

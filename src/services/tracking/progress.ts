@@ -18,6 +18,7 @@ import {
   stageProbabilities,
 } from '../../core/progress/index.ts';
 import { findMember, listMembers, listMembersOfTeams } from '../../store/account-queries.ts';
+import type { Db } from '../../store/db.ts';
 import type { GoalReach } from '../../store/goal-queries.ts';
 import {
   closedDealsByStage,
@@ -29,11 +30,10 @@ import {
   type PipelineReach,
   type SnapshotRow,
 } from '../../store/progress-queries.ts';
-import { rollupsUsable } from '../../store/rollups.ts';
 import type { TeamRow } from '../../store/schema.ts';
 import { closedDealsByStageOnDays, openStagesFromRollup } from '../../store/stage-rollup.ts';
-import { listTeams } from '../../store/team-queries.ts';
 import type { Ctx } from '../context.ts';
+import { type RequestReads, requestReads } from '../metrics/request-reads.ts';
 import { resolveScope, type ScopeInput } from '../metrics/scope.ts';
 import { cachedForVersion, readerKey } from './dashboard-cache.ts';
 import { type Directory, directoryOf } from './recipients.ts';
@@ -84,58 +84,78 @@ export interface ProgressInput {
 }
 
 /**
+ * The dashboard cache to share org-wide reads through: its database (the
+ * pool's, not the connection a read runs on) and the org's data version,
+ * read before.
+ */
+export interface SharedCache {
+  db: Db;
+  version: number;
+}
+
+/**
  * Reads the data behind each goal's progress as of `asOf` (see
- * progressOfGoals). With the org's data `version` (read before), the
- * org-wide stage win rates are shared through the dashboard cache.
+ * progressOfGoals). With a `cache`, the org-wide stage win rates are shared
+ * through the dashboard cache. `reads` are the request's (a dashboard has
+ * read the teams already).
  */
 export async function progressInputs(
   ctx: Ctx,
   goals: readonly TrackedGoal[],
   asOf: number = ctx.now,
-  version?: number,
+  cache?: SharedCache,
+  reads: RequestReads = requestReads(ctx),
 ): Promise<ProgressInput[]> {
   if (goals.length === 0) return [];
   const { org } = ctx;
-  const metrics = metricReader(ctx);
   const lastDay = lastDayAt(asOf, org.timeZone);
 
   const forecasts = goals.filter(
     (g) => g.metric === 'revenue' && lastDay >= g.period.start && lastDay <= g.period.end,
   );
-  const measured = goals.filter((g) => lastDay >= g.period.start);
-  // independent reads: on PostgreSQL their round trips overlap
-  const [snapshots, pipelineLearning, actuals] = await Promise.all([
+  // independent reads (on PostgreSQL their round trips overlap, but for a dashboard's, on one connection)
+  const [snapshots, pipelineLearning, measures] = await Promise.all([
     listSnapshots(
       ctx.db,
       org.id,
       goals.map((g) => g.id),
       { from: minDay(goals.map((g) => g.period.start)), to: addDays(lastDay, -1) },
     ),
-    forecasts.length > 0 ? learnStages(ctx, lastDay, forecasts, version) : null,
-    metrics.values(
-      measured.map((goal) => ({
+    forecasts.length > 0 ? learnStages(ctx, lastDay, forecasts, cache, reads) : null,
+    // every goal's actual, and last year's months of the seasonal ones, in one query per question
+    metricReader(ctx, reads).measure(
+      goals.map((goal) => ({
         goal,
-        range: { start: goal.period.start, end: minDay([lastDay, goal.period.end]) },
+        range:
+          lastDay >= goal.period.start
+            ? { start: goal.period.start, end: minDay([lastDay, goal.period.end]) }
+            : null,
       })),
     ),
   ]);
 
+  const snapshotsOf = new Map<number, SnapshotRow[]>();
+  for (const s of snapshots) {
+    const list = snapshotsOf.get(s.goal_id);
+    if (list) list.push(s);
+    else snapshotsOf.set(s.goal_id, [s]);
+  }
+  const cutoff = addDays(lastDay, -TREND_LOOKBACK_DAYS);
   const inputs: ProgressInput[] = [];
   for (const goal of goals) {
-    const actual = actuals.get(goal.id) ?? null;
-    const own = snapshots.filter((s) => s.goal_id === goal.id && s.day >= goal.period.start);
-    const cutoff = addDays(lastDay, -TREND_LOOKBACK_DAYS);
+    const { actual, seasonal } = measures.get(goal.id) ?? { actual: null, seasonal: null };
+    const own = (snapshotsOf.get(goal.id) ?? []).filter((s) => s.day >= goal.period.start);
     inputs.push({
       goal,
       lastDay,
       actual,
       daily: goal.kind === 'flow' ? dailyIncrements(goal, own) : [],
-      seasonal: goal.paceModel === 'seasonal' ? await metrics.seasonal(goal) : null,
+      seasonal,
       previous: own.filter((s) => s.day <= cutoff).at(-1)?.actual ?? null,
       history: own.map((s) => s.actual).filter((v): v is number => v !== null),
       pipeline:
         pipelineLearning && forecasts.includes(goal)
-          ? await revenuePipeline(ctx, goal, actual ?? 0, pipelineLearning)
+          ? revenuePipeline(goal, actual ?? 0, pipelineLearning)
           : null,
     });
   }
@@ -193,8 +213,8 @@ interface StageLearning {
   teams: TeamRow[];
   /** The owners and teams whose open deals the goals' forecasts need; null for all (an org goal). */
   reach: PipelineReach | null;
-  /** Open pipeline pieces per period end instant, fetched on first use. */
-  pieces: Map<number, Promise<OpenPipelinePiece[]>>;
+  /** The open pipeline pieces per period end day of the forecasts, read with the rates. */
+  pieces: Map<string, OpenPipelinePiece[]>;
 }
 
 /**
@@ -208,26 +228,45 @@ async function learnStages(
   ctx: Ctx,
   lastDay: string,
   forecasts: readonly TrackedGoal[],
-  version: number | undefined,
+  cache: SharedCache | undefined,
+  reads: RequestReads,
 ): Promise<StageLearning> {
-  const rates = () => stageRates(ctx, lastDay);
-  const [learnt, teams] = await Promise.all([
+  const rates = () => stageRates(ctx, lastDay, reads);
+  const teams = await reads.teams();
+  const reach = pipelineReach(forecasts, teams);
+  // the open pipeline of each period end the forecasts have, read alongside the rates
+  const ends = new Map<string, number>();
+  for (const { period } of forecasts)
+    if (!ends.has(period.end)) ends.set(period.end, periodBounds(period, ctx.org.timeZone).endMs);
+  const [learnt, ...pieces] = await Promise.all([
     // org-wide and the same for every reader: one read per data version and day serves every dashboard
-    version === undefined
+    cache === undefined
       ? rates()
-      : cachedForVersion(ctx.db, ctx.org.id, version, `stage-rates|${lastDay}|${ctx.org.timeZone}`, rates),
-    listTeams(ctx.db, ctx.org.id),
+      : cachedForVersion(
+          cache.db,
+          ctx.org.id,
+          cache.version,
+          `stage-rates|${lastDay}|${ctx.org.timeZone}`,
+          rates,
+        ),
+    ...[...ends.values()].map((endMs) => openPipelinePieces(ctx.db, ctx.org.id, endMs, reach ?? undefined)),
   ]);
-  return { ...learnt, teams, reach: pipelineReach(forecasts, teams), pieces: new Map() };
+  return {
+    ...learnt,
+    teams,
+    reach,
+    pieces: new Map([...ends.keys()].map((end, i) => [end, pieces[i] ?? []])),
+  };
 }
 
 async function stageRates(
   ctx: Ctx,
   lastDay: string,
+  reads: RequestReads,
 ): Promise<Pick<StageLearning, 'probabilities' | 'winRate'>> {
   const days = { first: addDays(lastDay, 1 - LEARNING_DAYS), last: lastDay };
   // a year of the per-day, per-stage rollups when they are built in the org's zone; else a year of deals
-  const rolledUp = await rollupsUsable(ctx.db, ctx.org.id, ctx.org.timeZone);
+  const rolledUp = await reads.rollupsUsable();
   const closedDeals = () => {
     if (rolledUp) return closedDealsByStageOnDays(ctx.db, ctx.org.id, days);
     const window = periodBounds({ start: days.first, end: days.last }, ctx.org.timeZone);
@@ -261,24 +300,13 @@ function pipelineReach(goals: readonly TrackedGoal[], teams: readonly TeamRow[])
 
 /**
  * The open pipeline of a revenue goal: the pieces of its scope (a team with
- * its sub-teams) and filters, summed per stage. Pieces are fetched once per
+ * its sub-teams) and filters, summed per stage. Pieces are read once per
  * period end and shared by every goal ending then.
  */
-async function revenuePipeline(
-  ctx: Ctx,
-  goal: TrackedGoal,
-  won: number,
-  learning: StageLearning,
-): Promise<PipelineForecast | null> {
-  const { endMs } = periodBounds(goal.period, ctx.org.timeZone);
-  let pieces = learning.pieces.get(endMs);
-  if (!pieces) {
-    pieces = openPipelinePieces(ctx.db, ctx.org.id, endMs, learning.reach ?? undefined);
-    learning.pieces.set(endMs, pieces);
-  }
+function revenuePipeline(goal: TrackedGoal, won: number, learning: StageLearning): PipelineForecast | null {
   const subtree = goal.scope.type === 'team' ? teamSubtree(learning.teams, goal.scope.id) : null;
   const byStage = new Map<string, OpenAtStage>();
-  for (const piece of await pieces) {
+  for (const piece of learning.pieces.get(goal.period.end) ?? []) {
     if (goal.scope.type === 'rep' && piece.ownerId !== goal.scope.id) continue;
     if (subtree && (piece.teamId === null || !subtree.has(piece.teamId))) continue;
     if (FILTER_KEYS.some((key) => goal.filters[key] !== undefined && piece[key] !== goal.filters[key]))
@@ -309,11 +337,8 @@ export function accessScopeOf(goal: Pick<TrackedGoal, 'scope'>, directory: Direc
   return { type: 'org' };
 }
 
-export async function loadDirectory(ctx: Ctx): Promise<Directory> {
-  const [members, teams] = await Promise.all([
-    listMembers(ctx.db, ctx.org.id),
-    listTeams(ctx.db, ctx.org.id),
-  ]);
+export async function loadDirectory(ctx: Ctx, reads: RequestReads = requestReads(ctx)): Promise<Directory> {
+  const [members, teams] = await Promise.all([listMembers(ctx.db, ctx.org.id), reads.teams()]);
   return directoryOf(members, teams);
 }
 
@@ -368,8 +393,22 @@ async function cachedDashboard(ctx: Ctx, input: { scope?: string }): Promise<Das
   const { today, lastDay } = localDaysAt(ctx.now, ctx.org.timeZone);
   const key = [readerKey(ctx.actor), input.scope ?? '', today, lastDay, JSON.stringify(ctx.org)].join('|');
   return cachedForVersion<DashboardRead>(ctx.db, ctx.org.id, version, key, () =>
-    readDashboard(ctx, input, version),
+    onOneConnection(ctx, (pinned) => readDashboard(pinned, input, { db: ctx.db, version })),
   );
+}
+
+/**
+ * Runs a dashboard's reads on one PostgreSQL connection, one query after
+ * another. They are some fifteen small queries: run in parallel, they made
+ * a pool with too few idle connections open new ones (a new server process
+ * each, 20-150 ms apiece, then cold catalogs: most of a cold dashboard),
+ * and on two busy cores the overlap saved less than it cost, warm too
+ * (bench/dashboard.ts). SQLite has one connection anyway, and holding it
+ * across the reads' own computing would stall other requests' queries.
+ */
+function onOneConnection<T>(ctx: Ctx, work: (ctx: Ctx) => Promise<T>): Promise<T> {
+  if (ctx.dialect !== 'postgres' || ctx.db.isTransaction) return work(ctx);
+  return ctx.db.connection().execute((db) => work({ ...ctx, db }));
 }
 
 /** The local day of the last instant asked about, per time zone: most requests fall on it. */
@@ -413,18 +452,30 @@ export async function dashboardBody(
 }
 
 /** The dashboard's goals and what their progress is computed from, for the actor. */
-async function readDashboard(ctx: Ctx, input: { scope?: string }, version: number): Promise<DashboardRead> {
-  const resolved = await resolveScope(ctx, input.scope === undefined ? defaultScope(ctx) : byId(input.scope));
+async function readDashboard(
+  ctx: Ctx,
+  input: { scope?: string },
+  cache: SharedCache,
+): Promise<DashboardRead> {
+  // what the scope, the directory and the 50 goals' evaluations all read (teams, time zone, people), read once
+  const reads = requestReads(ctx);
+  // the goals' evaluations start with it: read while the scope resolves rather than on their critical path
+  reads.rollupsUsable().catch(() => {});
+  const resolved = await resolveScope(
+    ctx,
+    input.scope === undefined ? defaultScope(ctx) : byId(input.scope),
+    reads,
+  );
   const teamIds = new Set(resolved.teams.map((t) => t.id));
   // only the people the scope's goals can name: a team's members, or the one rep
   const directory =
     resolved.type === 'org'
-      ? await loadDirectory(ctx)
+      ? await loadDirectory(ctx, reads)
       : directoryOf(
           resolved.type === 'team'
             ? await listMembersOfTeams(ctx.db, ctx.org.id, [...teamIds])
             : [await findMember(ctx.db, ctx.org.id, resolved.id ?? -1)].filter((m) => m !== undefined),
-          await listTeams(ctx.db, ctx.org.id),
+          await reads.teams(),
         );
   const teamOf = (userId: number) => directory.members.get(userId)?.team_id;
   const inScope = (goal: TrackedGoal) => {
@@ -456,7 +507,7 @@ async function readDashboard(ctx: Ctx, input: { scope?: string }, version: numbe
   );
   return {
     scope: { text: resolved.text, type: resolved.type, id: resolved.id, label: resolved.label },
-    inputs: await progressInputs(ctx, goals, ctx.now, version),
+    inputs: await progressInputs(ctx, goals, ctx.now, cache, reads),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { targetAsOf } from '../../core/goals/targets.ts';
 import type { GoalFilters, GoalStatus } from '../../core/goals/types.ts';
-import { isMetricId, metricDef } from '../../core/metrics/index.ts';
+import { isMetricId, type MetricDef, metricDef } from '../../core/metrics/index.ts';
 import { addMonths, dayOf, periodsInRange } from '../../core/periods/index.ts';
 import type {
   CheckinInterval,
@@ -16,8 +16,9 @@ import type {
 } from '../../core/progress/index.ts';
 import { findGoal, type GoalReach, listGoals, listTargetChanges, toGoal } from '../../store/goal-queries.ts';
 import { type Ctx, systemActor } from '../context.ts';
-import { evaluate } from '../metrics/engine.ts';
-import { type ResolvedScope, resolveScope } from '../metrics/scope.ts';
+import { type Evaluated, evaluateGrids } from '../metrics/engine.ts';
+import { type RequestReads, requestReads } from '../metrics/request-reads.ts';
+import { type ResolvedScope, repsScope, resolveScope } from '../metrics/scope.ts';
 
 export interface TrackedGoal {
   id: number;
@@ -40,17 +41,24 @@ export interface TrackedGoal {
   status: GoalStatus;
 }
 
+/** What a goal's progress reads from the metrics. */
+export interface GoalMeasures {
+  /** The metric over the range asked (null: no data, or no range: the period has not begun). */
+  actual: number | null;
+  /** For a seasonal pace: the period's months weighted by the metric in the same months a year earlier; null without history. */
+  seasonal: SeasonalBucket[] | null;
+}
+
 export interface MetricReader {
   /**
-   * The metric over each goal's `range`, for its scope and filters; null for
-   * no data. Rep goals that share a metric, filters and range are answered
-   * by one query broken down by rep.
+   * Each goal's measures, for its scope and filters. Goals that ask the
+   * same question (one scope and filters; rep goals of any reps, broken
+   * down by rep) are measured together, whatever their metrics and
+   * ranges: one query per fact source for the lot.
    */
-  values(
-    requests: ReadonlyArray<{ goal: TrackedGoal; range: DayRange }>,
-  ): Promise<Map<number, number | null>>;
-  /** The period's months weighted by the metric in the same months a year earlier; null without history. */
-  seasonal(goal: TrackedGoal): Promise<SeasonalBucket[] | null>;
+  measure(
+    requests: ReadonlyArray<{ goal: TrackedGoal; range: DayRange | null }>,
+  ): Promise<Map<number, GoalMeasures>>;
 }
 
 type DayRange = { start: string; end: string };
@@ -122,82 +130,141 @@ export async function loadGoals(ctx: Ctx, filter: GoalFilter): Promise<TrackedGo
 /**
  * Metric values for goals, from the metric engine. The reader acts as the
  * system: callers check that the actor may read each goal before measuring
- * it, and a batch over all reps must not be refused for a manager who may
- * read only some of them (the rows of the others are dropped unread).
+ * it, and a batch over several reps must not be refused for a manager who
+ * may read only some of them (the rows of the others are dropped unread).
+ * `reads` are the request's shared reads (teams, time zone, people).
  */
-export function metricReader(ctx: Ctx): MetricReader {
+export function metricReader(ctx: Ctx, reads: RequestReads = requestReads(ctx)): MetricReader {
   const system: Ctx = { ...ctx, actor: systemActor('tracking') };
   const scopes = new Map<string, Promise<ResolvedScope>>();
   const scopeOf = (scope: TrackedGoal['scope']) => {
     const key = `${scope.type}:${scope.id}`;
     let resolved = scopes.get(key);
     if (!resolved) {
-      resolved = resolveScope(system, scope);
+      resolved = resolveScope(system, scope, reads);
       scopes.set(key, resolved);
     }
     return resolved;
   };
-  const run = async (goal: TrackedGoal, periods: readonly DayRange[]) => {
-    const result = await evaluate(system, {
-      def: metricDef(goal.metric),
-      scope: await scopeOf(goal.scope),
-      filters: goal.filters,
-      by: null,
-      periods,
-    });
-    return result.buckets.map((b) => (b.covered ? b.total.value : null));
-  };
-  return {
-    async values(requests) {
-      const result = new Map<number, number | null>();
-      const batches = new Map<string, Array<{ goal: TrackedGoal; range: DayRange }>>();
-      for (const request of requests) {
-        const { goal, range } = request;
-        // goals of one scope with the same metric, filters and range are one question (team goals of a dashboard)
-        const key = [
-          batchable(goal) ? 'reps' : `${goal.scope.type}:${goal.scope.id}`,
-          goal.metric,
-          filterKey(goal.filters),
-          range.start,
-          range.end,
-        ].join('|');
-        batches.set(key, [...(batches.get(key) ?? []), request]);
+
+  /** Each ask's values in its periods (null: no data); asks that share a question are one evaluation. */
+  const valuesOf = async (asks: readonly Ask[]): Promise<Array<Array<number | null>>> => {
+    const questions = new Map<string, GoalQuestion>();
+    asks.forEach((ask, index) => {
+      const { goal } = ask;
+      const reps = batchable(goal);
+      const key = `${reps ? 'reps' : `${goal.scope.type}:${goal.scope.id}`}|${filterKey(goal.filters)}`;
+      let question = questions.get(key);
+      if (!question) {
+        question = { reps: reps ? new Set() : null, goal, defs: new Map(), periods: new Map(), asks: [] };
+        questions.set(key, question);
       }
-      // the batches are independent: on PostgreSQL their round trips overlap
-      const measure = async (batch: Array<{ goal: TrackedGoal; range: DayRange }>) => {
-        const [first] = batch as [{ goal: TrackedGoal; range: DayRange }];
-        if (!batchable(first.goal) || batch.length === 1) {
-          const value = (await run(first.goal, [first.range]))[0] ?? null;
-          for (const { goal } of batch) result.set(goal.id, value);
+      question.defs.set(goal.metric, metricDef(goal.metric));
+      for (const p of ask.periods) {
+        const at = `${p.start}..${p.end}`;
+        if (!question.periods.has(at)) question.periods.set(at, { index: question.periods.size, period: p });
+      }
+      if (question.reps && goal.scope.id !== null) question.reps.add(goal.scope.id);
+      question.asks.push({ ask, index });
+    });
+    const out: Array<Array<number | null>> = new Array(asks.length);
+    // the questions are independent (on PostgreSQL their round trips overlap, but on a dashboard's one connection)
+    const answer = async (question: GoalQuestion) => {
+      const defs = [...question.defs.values()];
+      const evaluated = await evaluateGrids(
+        system,
+        {
+          scope: question.reps
+            ? repsScope([...question.reps].sort((a, b) => a - b))
+            : await scopeOf(question.goal.scope),
+          filters: question.goal.filters,
+          by: question.reps ? 'rep' : null,
+          periods: [...question.periods.values()].map((p) => p.period),
+          reads,
+        },
+        defs,
+      );
+      const figures = new Map<string, Array<number | null>>();
+      const valuesFor = (goal: TrackedGoal): Array<number | null> => {
+        const key = question.reps ? `${goal.metric}|${goal.scope.id}` : goal.metric;
+        const known = figures.get(key);
+        if (known) return known;
+        const m = defs.findIndex((d) => d.id === goal.metric);
+        const e = evaluated[m] as Evaluated;
+        const group = question.reps ? e.groups.findIndex((g) => g.key === goal.scope.id) : null;
+        // Every listed rep has a row; one who is no person of the org has none: nothing accumulated for a
+        // flow, no value for a ratio.
+        const absent = (defs[m] as MetricDef).kind === 'flow' ? 0 : null;
+        const values =
+          group === -1 ? e.covered.map(() => absent) : e.figures(group, (_, value) => value.value);
+        const found = values.map((v, b) => (e.covered[b] ? v : null));
+        figures.set(key, found);
+        return found;
+      };
+      for (const { ask, index } of question.asks) {
+        const values = valuesFor(ask.goal);
+        out[index] = ask.periods.map(
+          (p) => values[(question.periods.get(`${p.start}..${p.end}`) as { index: number }).index] ?? null,
+        );
+      }
+    };
+    await Promise.all([...questions.values()].map(answer));
+    return out;
+  };
+
+  return {
+    async measure(requests) {
+      const asks: Ask[] = [];
+      const seasonalMonths = new Map<number, Array<{ start: string; end: string }>>();
+      for (const { goal, range } of requests) {
+        if (range) asks.push({ goal, periods: [range], seasonal: false });
+        if (goal.paceModel === 'seasonal') {
+          const months = periodsInRange('month', goal.period, ctx.org);
+          seasonalMonths.set(goal.id, months);
+          const lastYear = months.map((m) => ({
+            start: addMonths(m.start, -12),
+            end: addMonths(m.end, -12),
+          }));
+          asks.push({ goal, periods: lastYear, seasonal: true });
+        }
+      }
+      const values = await valuesOf(asks);
+      const result = new Map<number, GoalMeasures>(
+        requests.map(({ goal }) => [goal.id, { actual: null, seasonal: null }]),
+      );
+      asks.forEach((ask, i) => {
+        const measures = result.get(ask.goal.id) as GoalMeasures;
+        const found = values[i] as Array<number | null>;
+        if (!ask.seasonal) {
+          measures.actual = found[0] ?? null;
           return;
         }
-        const def = metricDef(first.goal.metric);
-        const evaluation = await evaluate(system, {
-          def,
-          scope: await scopeOf({ type: 'org', id: null }),
-          filters: first.goal.filters,
-          by: 'rep',
-          periods: [first.range],
-        });
-        const bucket = evaluation.buckets[0];
-        for (const { goal } of batch) {
-          const row = bucket?.rows.find((r) => r.key === goal.scope.id);
-          // A rep with no row had nothing in the period: nothing accumulated for a flow, no value for a ratio.
-          const value = !bucket?.covered ? null : row ? row.value : def.kind === 'flow' ? 0 : null;
-          result.set(goal.id, value);
-        }
-      };
-      await Promise.all([...batches.values()].map(measure));
+        const months = seasonalMonths.get(ask.goal.id) as Array<{ start: string; end: string }>;
+        measures.seasonal = found.some((v) => v === null)
+          ? null
+          : months.map((m, j) => ({ start: m.start, end: m.end, weight: found[j] ?? 0 }));
+      });
       return result;
     },
-    async seasonal(goal) {
-      const months = periodsInRange('month', goal.period, ctx.org);
-      const lastYear = months.map((m) => ({ start: addMonths(m.start, -12), end: addMonths(m.end, -12) }));
-      const values = await run(goal, lastYear);
-      if (values.some((v) => v === null)) return null;
-      return months.map((m, i) => ({ start: m.start, end: m.end, weight: values[i] ?? 0 }));
-    },
   };
+}
+
+/** A goal's metric over some periods: its actual (one range), or last year's months for a seasonal pace. */
+interface Ask {
+  goal: TrackedGoal;
+  periods: readonly DayRange[];
+  seasonal: boolean;
+}
+
+/** Goals of one scope and filters (or rep goals of several reps), with every metric and period they ask for. */
+interface GoalQuestion {
+  /** The reps measured together, broken down by rep; null for one scope's total. */
+  reps: Set<number> | null;
+  /** The first goal: its scope and filters are the question's. */
+  goal: TrackedGoal;
+  defs: Map<string, MetricDef>;
+  periods: Map<string, { index: number; period: DayRange }>;
+  asks: Array<{ ask: Ask; index: number }>;
 }
 
 /** Rep goals of a metric with a per-rep breakdown are measured together, broken down by rep. */
