@@ -13,6 +13,7 @@ import { generateDemo } from '../src/services/demo/generate.ts';
 import { openStore } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 import { countOrgs } from '../src/store/org-queries.ts';
+import { benchCopy } from './copy.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchDuckDb } from './duckdb.ts';
 import { benchHttp } from './http.ts';
@@ -83,6 +84,9 @@ if (wanted('postgres') && option('--pg'))
   rows.push(
     ...(await benchPostgres({ db: option('--pg') as string, scale: option('--pg-scale') ?? '?', log })),
   );
+
+if (wanted('copy') && option('--pg'))
+  rows.push(...(await benchCopy({ db: await benchDatabase(), pg: option('--pg') as string, log })));
 
 const table = [
   '| benchmark | figure | target | plain reference (same run) | ratio |',

@@ -67,6 +67,9 @@ describe('hadaf backup, restore and copy from the command line', { timeout: 90_0
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('  deal: 3 / 3 rows\n');
     expect(result.stderr).not.toContain(' 0 / 0 rows');
+    expect(result.stderr).toMatch(
+      / rows\n {2}rebuilding indexes and foreign keys\.\.\.\n {2}took [\d.]+ s, [\d,]+ rows\/s/,
+    );
     expect(result.stdout).toMatch(
       /^Copied \d+ rows in \d+ tables from .*live\.db to .*copy\.db \(migration .*\)\.\n$/,
     );

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CopyProgress, copyDatabase } from '../../../src/services/admin/copy.ts';
 import { listTables, tablesWithRows } from '../../../src/services/admin/schema.ts';
 import { fileKind } from '../../../src/services/admin/sqlite-files.ts';
+import type { Db } from '../../../src/store/db.ts';
 import { latestMigration } from '../../../src/store/migrate.ts';
 import * as initial from '../../../src/store/migrations/0001-initial.ts';
 import { createOrg } from '../../../src/store/org-queries.ts';
@@ -29,13 +30,17 @@ describe.each(dialects)('hadaf copy from SQLite into %s', (dialect) => {
     const source = await seededSource();
     const target = await fresh(dialect);
     const progress: CopyProgress[] = [];
+    const rebuilds: number[] = [];
     const result = await copyDatabase({
       from: source.location,
       to: target.location,
       // one row per batch: a parent team or goal with a larger id arrives after its child
       batchSize: 1,
       onProgress: (p) => progress.push(p),
+      onRebuild: () => rebuilds.push(progress.length),
     });
+    // once, after the last row
+    expect(rebuilds).toEqual([progress.length]);
 
     const order = result.tables.map((t) => t.name);
     expect([...order].sort()).toEqual(await listTables(target.db, dialect));
@@ -66,6 +71,25 @@ describe.each(dialects)('hadaf copy from SQLite into %s', (dialect) => {
     await copyDatabase({ from: target.location, to: back.location });
     expect(await dumpTables(back.db, 'sqlite')).toEqual(original);
     expect(await metricFigures(back)).toEqual(figures);
+  });
+
+  it('keeps awkward values exactly, there and back: escapes, nulls, empty text, integers past 2^32, doubles', async () => {
+    const source = await seededSource();
+    await addAwkwardValues(source.db);
+    const target = await fresh(dialect);
+    await copyDatabase({ from: source.location, to: target.location });
+    const original = await dumpTables(source.db, 'sqlite');
+    expect(await dumpTables(target.db, dialect)).toEqual(original);
+    const { name, amount } = await target.db
+      .selectFrom('deal')
+      .select(['name', 'amount'])
+      .where('amount', '=', 2 ** 53 - 1)
+      .executeTakeFirstOrThrow();
+    expect([name, amount]).toEqual([awkwardTexts[0], 2 ** 53 - 1]);
+
+    const back = await fresh('sqlite');
+    await copyDatabase({ from: target.location, to: back.location });
+    expect(await dumpTables(back.db, 'sqlite')).toEqual(original);
   });
 
   it('continues every id after the largest copied one', async () => {
@@ -116,10 +140,85 @@ describe.each(dialects)('hadaf copy from SQLite into %s', (dialect) => {
   });
 });
 
-describe.each(dialects.filter((d) => d === 'postgres'))('hadaf copy into %s, all or nothing', (dialect) => {
+/** Text that breaks a naive COPY or CSV line, and text that only looks special. */
+const awkwardTexts = [
+  'tab\there, comma, "double" and \'single\' quotes',
+  'back\\slash, \\N and \\t written out, ends in one\\',
+  'two\nlines\r\nand a carriage return\r',
+  '\\.',
+  '\\N',
+  '',
+  'NULL',
+  'شركة الأفق — ü 🚀',
+];
+
+/** Rows of deals, check-ins, coaching and audit entries holding the awkward values, next to the seed's. */
+async function addAwkwardValues(db: Db) {
+  const org = await db.selectFrom('org').select('id').where('slug', '=', 'horizon').executeTakeFirstOrThrow();
+  const checkin = await db.selectFrom('goal_checkin').selectAll().executeTakeFirstOrThrow();
+  const amounts = [2 ** 53 - 1, 2 ** 31, 2 ** 32 + 1, 0];
+  const doubles = [1e-300, 1.7976931348623157e308, 5e-324, -1 / 3, 123456789.12345679, null];
+  for (const [i, text] of awkwardTexts.entries()) {
+    await db
+      .insertInto('deal')
+      .values({
+        org_id: org.id,
+        name: text,
+        product: i % 2 === 0 ? null : text,
+        amount: amounts[i % amounts.length] as number,
+        currency: 'SAR',
+        stage: 'new',
+        status: 'open',
+        // before 1970, and far after
+        created_at: i % 2 === 0 ? -86_400_000 : 253_402_300_799_000,
+      })
+      .execute();
+    await db
+      .insertInto('goal_checkin')
+      .values({ ...checkin, id: undefined, comment: text, value: doubles[i % doubles.length] ?? null })
+      .execute();
+    await db
+      .insertInto('audit_log')
+      .values({
+        org_id: org.id,
+        actor_label: text,
+        at: 0,
+        entity: 'deal',
+        entity_id: i,
+        action: 'update',
+        before: JSON.stringify({ text }),
+        after: null,
+      })
+      .execute();
+  }
+  await db
+    .insertInto('coaching')
+    .values({ org_id: org.id, kind: 'coaching', hours: 1 / 3, occurred_at: 1 })
+    .execute();
+}
+
+describe.each(dialects.filter((d) => d === 'postgres'))('hadaf copy into %s', (dialect) => {
   const stores: TestStore[] = [];
   afterEach(async () => {
     for (const store of stores.splice(0)) await store.drop();
+  });
+
+  it('leaves the tables analyzed, and their rows frozen where nothing else refers to them', async () => {
+    const source = await freshStore('sqlite');
+    const target = await freshStore(dialect, { migrate: false });
+    stores.push(source, target);
+    await seedEveryKind(source.db);
+    await copyDatabase({ from: source.location, to: target.location });
+    const { rows } = await sql<{ name: string; pages: number; visible: number; analyzed: boolean }>`
+      select c.relname as name, c.relpages as pages, c.relallvisible as visible,
+             exists (select 1 from pg_stats s where s.tablename = c.relname) as analyzed
+        from pg_class c where c.relname in ('deal', 'activity', 'org') order by 1`.execute(target.db);
+    expect(rows).toEqual([
+      { name: 'activity', pages: 1, visible: 1, analyzed: true },
+      { name: 'deal', pages: 1, visible: 1, analyzed: true },
+      // org_data_version refers to org: no TRUNCATE, so no FREEZE
+      { name: 'org', pages: 1, visible: 0, analyzed: true },
+    ]);
   });
 
   it('rolls the whole copy back when PostgreSQL rejects a value SQLite accepted', async () => {
