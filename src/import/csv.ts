@@ -21,6 +21,15 @@ export interface CsvRecord {
   /** 1-based line of the file on which the record starts. */
   line: number;
   values: string[];
+  /** The record as the file wrote it, line end included (only from a parser told to keep it). */
+  text?: string;
+}
+
+export interface CsvParserOptions {
+  /** Give each record its text as well (to read its values again later, see `readRecord`). */
+  keepText?: boolean;
+  /** Continue where another parser stopped (see `handOver`): the text it had not read, and its line. */
+  from?: { text: string; line: number };
 }
 
 const QUOTE = 34;
@@ -34,8 +43,9 @@ export class CsvParser {
   /** Lines consumed before `carry` starts. */
   private carryLine = 1;
   private started = false;
+  private readonly keepText: boolean;
 
-  constructor(delimiter = ',') {
+  constructor(delimiter = ',', options: CsvParserOptions = {}) {
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       throw invalid(
         `${JSON.stringify(delimiter)} cannot separate CSV values: use one character such as , ; or a tab.`,
@@ -43,6 +53,23 @@ export class CsvParser {
       );
     }
     this.delimiter = delimiter.charCodeAt(0);
+    this.keepText = options.keepText ?? false;
+    if (options.from) {
+      this.carry = options.from.text;
+      this.carryLine = options.from.line;
+      this.started = true;
+    }
+  }
+
+  /**
+   * Stops this parser and returns the text it has not turned into records yet,
+   * with the line that text starts on, for a parser elsewhere to go on from
+   * (`options.from`): the two together read the file as one parser would.
+   */
+  handOver(): { text: string; line: number } {
+    const state = { text: this.carry, line: this.carryLine };
+    this.carry = '';
+    return state;
   }
 
   /** Records completed by `text`; an unfinished last record waits for more text. */
@@ -160,7 +187,13 @@ export class CsvParser {
         complete = true;
         break;
       }
-      if (complete && !(values.length === 1 && values[0] === '')) out.push({ line: recordLine, values });
+      if (complete && !(values.length === 1 && values[0] === '')) {
+        out.push(
+          this.keepText
+            ? { line: recordLine, values, text: s.slice(recordStart, i) }
+            : { line: recordLine, values },
+        );
+      }
     }
     return { index: len, line };
   }
@@ -183,6 +216,14 @@ function countLineBreaks(value: string): number {
     if (value.charCodeAt(k + 1) !== LF) count++;
   }
   return count;
+}
+
+/** The values of one record's text, as `CsvRecord.text` kept it. */
+export function readRecord(text: string, delimiter = ','): string[] {
+  const parser = new CsvParser(delimiter, { from: { text: '', line: 1 } });
+  const records = parser.push(text);
+  parser.end(records);
+  return records[0]?.values ?? [];
 }
 
 export interface CsvBatch {

@@ -158,15 +158,51 @@ export async function loadAccounts(db: Db, orgId: number): Promise<AccountRef[]>
   return db.selectFrom('account').select(['id', 'name', 'external_id']).where('org_id', '=', orgId).execute();
 }
 
-/** Ids of deals or leads by external id. */
+/** Ids of a table's rows by external id. */
 export async function findIdsByExternalId(
   db: Db,
   orgId: number,
-  table: 'deal' | 'lead',
+  table: FactTable,
   externalIds: readonly string[],
 ): Promise<Map<string, number>> {
   const rows = await findByExternalIds(db, orgId, table, [], externalIds);
   return new Map(rows.map((r) => [String(r.external_id), Number(r.id)]));
+}
+
+/** Whether the org has no row in `table` (one probe of its (org_id, external_id) index). */
+export async function orgHasNoRows(db: Db, orgId: number, table: FactTable): Promise<boolean> {
+  const { rows } =
+    await sql`select 1 as one from ${sql.table(table)} where org_id = ${orgId} limit 1`.execute(db);
+  return rows.length === 0;
+}
+
+/** Whether the org exists (inside a transaction: still exists when it commits, as writers wait on its lock). */
+export async function orgExists(db: Db, orgId: number): Promise<boolean> {
+  const found = await db.selectFrom('org').select('id').where('id', '=', orgId).executeTakeFirst();
+  return found !== undefined;
+}
+
+/**
+ * Runs `work` on SQLite's one connection with foreign-key enforcement off,
+ * and turns it back on afterwards, whatever happens. For a large import
+ * that resolves every reference it writes from rows it read in the same
+ * transaction (so they exist, and no other writer can remove them before
+ * it commits): SQLite's check costs a B-tree probe per reference per row,
+ * a fifth of the bare insert (bench/import.ts). SQLite ignores the pragma
+ * inside a transaction, so `work` must begin its own. PostgreSQL keeps its
+ * checks: call this on SQLite only.
+ */
+export async function withoutForeignKeys<T>(db: Db, work: (db: Db) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (connection) => {
+    const { rows } = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(connection);
+    const before = Number(rows[0]?.foreign_keys ?? 1);
+    await sql`pragma foreign_keys = off`.execute(connection);
+    try {
+      return await work(connection);
+    } finally {
+      await sql.raw(`pragma foreign_keys = ${before ? 'on' : 'off'}`).execute(connection);
+    }
+  });
 }
 
 /**

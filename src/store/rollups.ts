@@ -2,6 +2,7 @@ import { CompiledQuery, type Kysely, type RawBuilder, sql } from 'kysely';
 import { invalid, notFound } from '../core/errors.ts';
 import type { FilterName, FlowPart } from '../core/metrics/index.ts';
 import { dayOf } from '../core/periods/index.ts';
+import { detach } from './bulk-insert.ts';
 import { type Db, inTransaction } from './db.ts';
 import { dialectOf } from './dialect.ts';
 import {
@@ -23,7 +24,7 @@ import {
   sourceSpecs,
 } from './metric-sources.ts';
 import { orgIs } from './metric-sql.ts';
-import { refreshStageOutcomes } from './stage-rollup.ts';
+import { refreshStageOutcomes, StageSums } from './stage-rollup.ts';
 
 /**
  * The pre-aggregated layer that metrics read: per org, local day, owner and
@@ -114,7 +115,16 @@ export async function refreshRollups(
         }
       }
     }
-    await refreshStageOutcomes(tx, orgId, timeZone, range && built ? range : undefined, options.sources);
+    // The stage tables take the sums of a delta in this time zone; they are exact (small counts).
+    const stageSums = options.deltas?.find((d) => d.timeZone === timeZone)?.stages;
+    await refreshStageOutcomes(
+      tx,
+      orgId,
+      timeZone,
+      range && built ? range : undefined,
+      options.sources,
+      range && built ? stageSums : undefined,
+    );
     await sql`delete from rollup_state where org_id = ${orgId}`.execute(tx);
     await sql`insert into rollup_state (org_id, time_zone, refreshed_at)
       values (${orgId}, ${timeZone}, ${Date.now()})`.execute(tx);
@@ -313,6 +323,8 @@ export const DEAL_ROLLUP_COLUMNS = [
   'units',
   'created_at',
   'closed_at',
+  'stage',
+  'probability',
 ] as const;
 
 export type DealRollupFacts = Record<(typeof DEAL_ROLLUP_COLUMNS)[number], string | number | null>;
@@ -332,8 +344,9 @@ const EXACT_LIMIT = 2 ** 52;
  * on its created_at day; a won or lost deal with a close date also closes on
  * that day, adding the won amount, units and cycle or one lost deal. A
  * changed deal is added with its old values and sign -1, then with its new
- * ones. Memory holds one sum per rollup row touched (the rollups' size, not
- * the file's). test/services/import checks the result against a full rebuild.
+ * ones. The stage tables' sums (stage-rollup.ts) are kept alongside. Memory
+ * holds one sum per rollup row touched (the rollups' size, not the file's).
+ * test/services/import checks the result against a full rebuild.
  */
 export class DealRollupDelta {
   readonly source = 'deal' as const;
@@ -341,6 +354,8 @@ export class DealRollupDelta {
   readonly byOwner = new DaySums();
   /** Rows keyed (dim, value, team_id). */
   readonly byDim = new DaySums();
+  /** The stage tables' rows (won and lost per closing day, open deals per creation day). */
+  readonly stages = new StageSums();
   private readonly localDays: LocalDays;
   /** Interned (dim, value, team) keys of the deal being added, one per dimension. */
   private readonly dimKeys = new Int32Array(DEAL_DIMS.length);
@@ -354,34 +369,42 @@ export class DealRollupDelta {
     const team = deal.team_id;
     const ownerKey = this.byOwner.key(deal.owner_id, team, null);
     const dimKeys = this.dimKeys;
-    for (let i = 0; i < DEAL_DIMS.length; i++) {
+    const dims = dimKeys.length;
+    for (let i = 0; i < dims; i++) {
       const dim = DEAL_DIMS[i] as (typeof DEAL_DIMS)[number];
       dimKeys[i] = this.byDim.key(dim, deal[dim] ?? null, team);
     }
     const createdDay = this.localDays.of(created);
     plus(this.byOwner.cell(createdDay, ownerKey), CREATED, sign, 1);
     let cells = this.byDim.day(createdDay);
-    for (const key of dimKeys) plus(this.byDim.cellOf(cells, key), CREATED, sign, 1);
+    for (let i = 0; i < dims; i++) plus(this.byDim.cellOf(cells, dimKeys[i] as number), CREATED, sign, 1);
 
     const { status, closed_at: closed } = deal;
-    if ((status !== 'won' && status !== 'lost') || typeof closed !== 'number') return;
-    const closedDay = this.localDays.of(closed);
+    const closes = (status === 'won' || status === 'lost') && typeof closed === 'number';
+    const closedDay = closes ? this.localDays.of(closed) : null;
+    this.stages.add(String(deal.stage), status, deal.probability, createdDay, closedDay, sign);
+    if (closedDay === null) return;
     if (status === 'lost') {
       plus(this.byOwner.cell(closedDay, ownerKey), LOST, sign, 1);
       cells = this.byDim.day(closedDay);
-      for (const key of dimKeys) plus(this.byDim.cellOf(cells, key), LOST, sign, 1);
+      for (let i = 0; i < dims; i++) plus(this.byDim.cellOf(cells, dimKeys[i] as number), LOST, sign, 1);
       return;
     }
     const amount = Number(deal.amount);
     const units = Number(deal.units);
-    const cycle = closed - created;
+    const cycle = (closed as number) - created;
     addWon(this.byOwner.cell(closedDay, ownerKey), sign, amount, units, cycle);
     cells = this.byDim.day(closedDay);
-    for (const key of dimKeys) addWon(this.byDim.cellOf(cells, key), sign, amount, units, cycle);
+    for (let i = 0; i < dims; i++) {
+      addWon(this.byDim.cellOf(cells, dimKeys[i] as number), sign, amount, units, cycle);
+    }
   }
 }
 
 const at = (sums: Float64Array, i: number) => sums[i] as number;
+
+/** A key column kept for the rest of the import: texts are detached from the file they were read from. */
+const own = <T>(value: T): T => (typeof value === 'string' ? (detach(value) as T) : value);
 
 /** Adds `value` to part `i`, and its size to the cell's magnitude (see DaySums). */
 function plus(sums: Float64Array, i: number, value: number, magnitude = Math.abs(value)) {
@@ -401,10 +424,12 @@ function addWon(sums: Float64Array, sign: number, amount: number, units: number,
  * columns (owner and team, or dimension, value and team) interned to a small
  * number. Each cell holds the parts, then the sum of the magnitudes added:
  * while that stays under 2^52, every partial sum was an exact integer.
+ * A day's cells sit in an array indexed by key: one map lookup per day a
+ * deal touches, not one per cell.
  */
 class DaySums {
   /** Local day -> key -> sums. */
-  readonly days = new Map<number, Map<number, Float64Array>>();
+  readonly days = new Map<number, Array<Float64Array | undefined>>();
   /** The columns of each interned key. */
   readonly keys: (string | number | null)[][] = [];
   private readonly index = new Map<unknown, Map<unknown, Map<unknown, number>>>();
@@ -414,36 +439,36 @@ class DaySums {
     let second = this.index.get(a);
     if (!second) {
       second = new Map();
-      this.index.set(a, second);
+      this.index.set(own(a), second);
     }
     let third = second.get(b);
     if (!third) {
       third = new Map();
-      second.set(b, third);
+      second.set(own(b), third);
     }
     let found = third.get(c);
     if (found === undefined) {
       found = this.keys.length;
-      this.keys.push([a, b, c]);
-      third.set(c, found);
+      this.keys.push([own(a), own(b), own(c)]);
+      third.set(own(c), found);
     }
     return found;
   }
 
-  day(day: number): Map<number, Float64Array> {
+  day(day: number): Array<Float64Array | undefined> {
     let cells = this.days.get(day);
     if (!cells) {
-      cells = new Map();
+      cells = [];
       this.days.set(day, cells);
     }
     return cells;
   }
 
-  cellOf(cells: Map<number, Float64Array>, key: number): Float64Array {
-    let sums = cells.get(key);
+  cellOf(cells: Array<Float64Array | undefined>, key: number): Float64Array {
+    let sums = cells[key];
     if (!sums) {
       sums = new Float64Array(DEAL_PARTS + 1);
-      cells.set(key, sums);
+      cells[key] = sums;
     }
     return sums;
   }
@@ -456,14 +481,18 @@ class DaySums {
 /** Local day numbers of instants, equal to `localDaySql`'s, from pieces of 64-day blocks computed once each. */
 class LocalDays {
   private readonly blocks = new Map<number, ReturnType<typeof localDayPieces>>();
+  /** The pieces of the last two lookups: a deal's creation and its close alternate. */
   private last: ReturnType<typeof localDayPieces>[number] | undefined;
+  private before: ReturnType<typeof localDayPieces>[number] | undefined;
 
   constructor(private readonly timeZone: string) {}
 
   of(instant: number): number {
     let piece = this.last;
     if (!piece || instant < piece.fromMs || instant >= piece.toMs) {
-      piece = this.find(instant);
+      piece = this.before;
+      if (!piece || instant < piece.fromMs || instant >= piece.toMs) piece = this.find(instant);
+      this.before = this.last;
       this.last = piece;
     }
     return piece.offsetMs === null ? piece.day : Math.floor((instant + piece.offsetMs) / DAY_MS);
@@ -501,14 +530,14 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
   ];
   for (const { sums } of tables) {
     for (const cells of sums.days.values()) {
-      for (const cell of cells.values()) if (at(cell, DEAL_PARTS) >= EXACT_LIMIT) return false;
+      for (const cell of cells) if (cell && at(cell, DEAL_PARTS) >= EXACT_LIMIT) return false;
     }
   }
   for (const { k, sums, keys } of tables) {
     const touched = new Set<number>();
     for (const [day, cells] of sums.days) {
-      for (const cell of cells.values()) {
-        if (cell.subarray(0, DEAL_PARTS).some((v) => v !== 0)) {
+      for (const cell of cells) {
+        if (cell?.subarray(0, DEAL_PARTS).some((v) => v !== 0)) {
           touched.add(day);
           break;
         }
@@ -546,7 +575,8 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
     }
     const rows: (string | number | null)[][] = [];
     for (const day of dayList) {
-      for (const [key, cell] of sums.days.get(day) ?? []) {
+      for (const [key, cell] of (sums.days.get(day) ?? []).entries()) {
+        if (!cell) continue;
         // A row exists while some event falls in it (every deal event counts one of these).
         if (at(cell, CREATED) + at(cell, WON) + at(cell, LOST) === 0) continue;
         const columnsOfKey = (sums.keys[key] as (string | number | null)[]).slice(0, keys.length);

@@ -15,6 +15,7 @@
 import { sql } from 'kysely';
 import { dayOf } from '../core/periods/index.ts';
 import type { ClosedAtStage } from '../core/progress/index.ts';
+import { detach } from './bulk-insert.ts';
 import type { Db } from './db.ts';
 import { dayNumber, localDayPieces, localDaySql } from './metric-local-day.ts';
 import type { RollupSource } from './metric-sources.ts';
@@ -44,7 +45,10 @@ const ROLLED = {
 /**
  * Rebuilds the org's rows for the local days (in `timeZone`) that `range`
  * touches, both ends included, from the deals closed in them; without a
- * range, all of them. Skipped when `sources` leaves deals out.
+ * range, all of them. Skipped when `sources` leaves deals out. With `sums`
+ * (a deals import's changes, summed in `timeZone` as it wrote), the days they
+ * change are updated from their stored rows and the sums instead of re-reading
+ * the deals over the range.
  */
 export async function refreshStageOutcomes(
   tx: Db,
@@ -52,9 +56,124 @@ export async function refreshStageOutcomes(
   timeZone: string,
   range: { fromMs: number; toMs: number } | undefined,
   sources?: readonly RollupSource[],
+  sums?: StageSums,
 ): Promise<void> {
   if (range && sources && !sources.includes('deal')) return;
+  if (range && sums) {
+    await applyStageSums(tx, orgId, sums);
+    return;
+  }
   for (const rolled of Object.values(ROLLED)) await refreshTable(tx, orgId, timeZone, range, rolled);
+}
+
+/** The parts each table sums, in column order; the first decide whether a row exists. */
+const PARTS = {
+  closed: ['won', 'lost'],
+  open: ['deals', 'probability_sum', 'probability_count'],
+} as const;
+
+/**
+ * What a set of deal changes adds to the two tables, per local day and stage:
+ * a deal counts, with `sign`, as SQL counts it in `refreshTable` (a won or
+ * lost deal with a close date on its closing day, an open deal on its
+ * creation day). Memory holds one cell per (day, stage) touched.
+ */
+export class StageSums {
+  /** Local day -> stage -> [won, lost]. */
+  readonly closed = new Map<number, Map<string, Float64Array>>();
+  /** Local day -> stage -> [deals, probability_sum, probability_count]. */
+  readonly open = new Map<number, Map<string, Float64Array>>();
+
+  add(
+    stage: string,
+    status: unknown,
+    probability: unknown,
+    createdDay: number,
+    closedDay: number | null,
+    sign: 1 | -1,
+  ) {
+    if (status === 'open') {
+      const cell = cellOf(this.open, createdDay, stage, PARTS.open.length);
+      cell[0] = (cell[0] as number) + sign;
+      if (typeof probability === 'number') {
+        cell[1] = (cell[1] as number) + sign * probability;
+        cell[2] = (cell[2] as number) + sign;
+      }
+    } else if (closedDay !== null && (status === 'won' || status === 'lost')) {
+      const cell = cellOf(this.closed, closedDay, stage, PARTS.closed.length);
+      const i = status === 'won' ? 0 : 1;
+      cell[i] = (cell[i] as number) + sign;
+    }
+  }
+}
+
+function cellOf(days: Map<number, Map<string, Float64Array>>, day: number, stage: string, width: number) {
+  let stages = days.get(day);
+  if (!stages) {
+    stages = new Map();
+    days.set(day, stages);
+  }
+  let cell = stages.get(stage);
+  if (!cell) {
+    cell = new Float64Array(width);
+    stages.set(detach(stage), cell);
+  }
+  return cell;
+}
+
+/** Rows inserted per statement: 6 values each, far below both dialects' parameter caps. */
+const ROWS_PER_INSERT = 500;
+
+/**
+ * Updates the rows of the days `sums` changes: each becomes its stored row
+ * plus the sums; a row left without deals goes. Counts and probabilities
+ * are small integers, so the sums are exact.
+ */
+async function applyStageSums(tx: Db, orgId: number, sums: StageSums): Promise<void> {
+  for (const which of ['closed', 'open'] as const) {
+    const days = sums[which];
+    const parts = PARTS[which];
+    const touched = [...days.keys()]
+      .filter((day) => [...(days.get(day)?.values() ?? [])].some((cell) => cell.some((v) => v !== 0)))
+      .sort((a, b) => a - b);
+    if (touched.length === 0) continue;
+    const table = sql.table(ROLLED[which].table);
+    const first = touched[0] as number;
+    const last = touched.at(-1) as number;
+    const wanted = new Set(touched);
+    const stored = await sql<Record<string, string | number>>`
+      select local_day, stage, ${sql.join(parts.map((p) => sql.ref(p)))} from ${table}
+      where org_id = ${orgId} and local_day >= ${first} and local_day <= ${last}`.execute(tx);
+    for (const row of stored.rows) {
+      const day = Number(row.local_day);
+      if (!wanted.has(day)) continue;
+      const cell = cellOf(days, day, String(row.stage), parts.length);
+      parts.forEach((part, i) => {
+        cell[i] = (cell[i] as number) + Number(row[part]);
+      });
+    }
+    const contiguous = touched.length === last - first + 1;
+    for (let start = 0; start < touched.length; start += 1000) {
+      const inDays = contiguous
+        ? sql`local_day >= ${first} and local_day <= ${last}`
+        : sql`local_day in (${sql.join(touched.slice(start, start + 1000).map((d) => sql.lit(d)))})`;
+      await sql`delete from ${table} where org_id = ${orgId} and ${inDays}`.execute(tx);
+      if (contiguous) break;
+    }
+    const rows: unknown[][] = [];
+    for (const day of touched) {
+      for (const [stage, cell] of days.get(day) ?? []) {
+        // A row exists while it counts some deal: won or lost, or open deals.
+        const deals = which === 'closed' ? (cell[0] as number) + (cell[1] as number) : (cell[0] as number);
+        if (deals !== 0) rows.push([orgId, day, stage, ...cell]);
+      }
+    }
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const values = rows.slice(start, start + ROWS_PER_INSERT).map((row) => sql`(${sql.join(row)})`);
+      await sql`insert into ${table} (org_id, local_day, stage, ${sql.join(parts.map((p) => sql.ref(p)))})
+        values ${sql.join(values)}`.execute(tx);
+    }
+  }
 }
 
 /** Rebuilds one of the two tables for the whole org (the migrations' backfill). */

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, type CsvRecord, formatCsvRow, readCsv } from '../../src/import/csv.ts';
+import { CsvParser, type CsvRecord, formatCsvRow, readCsv, readRecord } from '../../src/import/csv.ts';
 
 /** Feeds `text` in pieces of `size` characters, as a stream would. */
 function parseInPieces(text: string, size: number): CsvRecord[] {
@@ -100,6 +100,60 @@ describe('CsvParser', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('CsvParser hand-over and kept text', () => {
+  const cell = fc.oneof(
+    fc.string({ unit: fc.constantFrom('a', 'b', ' ', ',', '"', '\n', '\r', 'é') }),
+    fc.string(),
+  );
+  const csvText = fc
+    .tuple(
+      fc.array(fc.array(cell, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 }),
+      fc.constantFrom('\n', '\r\n', '\r'),
+    )
+    .map(([rows, eol]) => rows.map((r) => formatCsvRow(r).replace(/\r\n$/, eol)).join(''));
+
+  it('reads a file as one parser would when a second parser goes on from where the first stopped', () => {
+    fc.assert(
+      fc.property(csvText, fc.nat(), fc.integer({ min: 1, max: 9 }), (text, cut, size) => {
+        const at = cut % (text.length + 1);
+        const first = new CsvParser();
+        const out: CsvRecord[] = [];
+        for (let i = 0; i < at; i += size) first.push(text.slice(i, Math.min(i + size, at)), out);
+        const second = new CsvParser(',', { from: first.handOver() });
+        for (let i = at; i < text.length; i += size) second.push(text.slice(i, i + size), out);
+        second.end(out);
+        expect(out.map((r) => [r.line, r.values])).toEqual(
+          parseInPieces(text, text.length + 1).map((r) => [r.line, r.values]),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps each record as the file wrote it, which reads back to the same values', () => {
+    fc.assert(
+      fc.property(csvText, fc.integer({ min: 1, max: 9 }), (text, size) => {
+        const parser = new CsvParser(',', { keepText: true });
+        const out: CsvRecord[] = [];
+        for (let i = 0; i < text.length; i += size) parser.push(text.slice(i, i + size), out);
+        parser.end(out);
+        // Records follow each other in the file, only blank lines between them.
+        let at = 0;
+        for (const record of out) {
+          const kept = record.text as string;
+          const found = text.indexOf(kept, at);
+          expect(text.slice(at, found)).toMatch(/^[\r\n]*$/);
+          at = found + kept.length;
+          expect(readRecord(kept)).toEqual(record.values);
+        }
+        expect(text.slice(at)).toMatch(/^[\r\n]*$/);
+      }),
+      { numRuns: 300 },
+    );
+    expect(readRecord('1;"a;b"\r\n', ';')).toEqual(['1', 'a;b']);
   });
 });
 

@@ -1,14 +1,15 @@
 /**
  * Importing facts (accounts, subscriptions, leads, deals, activities, spend,
  * coaching) a batch at a time: resolve the batch's references, look up the
- * rows it already has by external id in one query, then write the new rows
- * with multi-row INSERTs and update the changed ones. Memory holds one batch.
+ * rows it already has by external id in one query (none while the org has
+ * none of that kind, on SQLite), then write the new rows with multi-row
+ * INSERTs and update the changed ones. Memory holds one batch.
  */
 import type { EntityName } from '../../import/entities.ts';
 import { feeds } from '../../import/plan.ts';
 import type { ParsedRow } from '../../import/rows.ts';
 import { nameKey, quote } from '../../import/text.ts';
-import { BulkWriter, DeferredIndexes } from '../../store/bulk-insert.ts';
+import { BulkWriter, DeferredIndexes, detach, type SkippedRows } from '../../store/bulk-insert.ts';
 import type { Dialect } from '../../store/dialect.ts';
 import {
   findByExternalIds,
@@ -16,6 +17,7 @@ import {
   findIdsByExternalId,
   type ImportRow,
   maxRowId,
+  orgHasNoRows,
   updateRow,
 } from '../../store/import-queries.ts';
 import type { RollupSource } from '../../store/metric-sources.ts';
@@ -105,7 +107,7 @@ const ROLLUP_SOURCE: Record<FactEntity, RollupSource | null> = {
 const MAX_RESOLVED = 100_000;
 
 /** Rows inserted before an import may defer the table's indexes: below this, the rebuild is not worth it. */
-const DEFER_INDEXES_AFTER = 50_000;
+const DEFER_INDEXES_AFTER = 10_000;
 
 const ACCOUNT_ROLLUP_KEYS = ['owner_id', 'team_id', 'channel', 'segment', 'industry', 'churned_at'];
 
@@ -115,11 +117,6 @@ const DEFAULT_UNITS = 1;
 /** Marks, in the accounts directory, an account this run inserted (its id is not read back). */
 const NEW_ACCOUNT = 0;
 
-interface Assembled {
-  row: ParsedRow;
-  values: ImportRow;
-}
-
 export class FactImporter {
   private readonly entity: FactEntity;
   private readonly table: FactTable;
@@ -128,7 +125,19 @@ export class FactImporter {
   /** Values for NOT NULL columns the file does not feed, given only on insert. */
   private readonly insertDefaults: (values: ImportRow) => ImportRow;
   private readonly defaultColumns: string[];
-  private readonly writer: BulkWriter;
+  private readonly insertColumns: string[];
+  private writer!: BulkWriter;
+  /**
+   * SQLite, and the org had no rows of this table before the import: no row
+   * can exist yet but one this import wrote, so batches are not looked up by
+   * external id; the insert skips a row whose id is taken (a repeat of an
+   * earlier line) and `rejectRepeats` refuses it (see `init`).
+   */
+  private fresh = false;
+  /** The values of the row being inserted, reused from row to row (the writer copies them). */
+  private readonly record: unknown[] = [];
+  /** In a fresh import, the rows handed to the writer since its last flush, in its order. */
+  private readonly unflushed: ParsedRow[] = [];
   private readonly instants: readonly string[];
   /** Existing ids this run already wrote (rows above `firstNewId` are all this run's). */
   private touched = new Uint8Array(0);
@@ -171,8 +180,7 @@ export class FactImporter {
     this.columns = columns;
     this.insertDefaults = insertDefaults(this.entity, plan.currency, session.now);
     this.defaultColumns = Object.keys(this.insertDefaults({})).filter((c) => !columns.includes(c));
-    const insertColumns = ['org_id', 'external_id', ...columns, ...this.defaultColumns];
-    this.writer = new BulkWriter(session.tx, dialect, [{ name: this.table, columns: insertColumns }]);
+    this.insertColumns = ['org_id', 'external_id', ...columns, ...this.defaultColumns];
     const source = ROLLUP_SOURCE[this.entity];
     this.rollupSources = source ? [source] : [];
     this.rollupDelta = this.entity === 'deals' ? new DealRollupDelta(timeZone) : null;
@@ -180,9 +188,20 @@ export class FactImporter {
   }
 
   async init() {
-    const before = await maxRowId(this.session.tx, this.table);
+    const { tx, orgId } = this.session;
+    const before = await maxRowId(tx, this.table);
     this.firstNewId = before + 1;
     this.touched = new Uint8Array((before >> 3) + 1);
+    // Accounts also match by name, which a skipped insert would leave behind in the directory.
+    this.fresh =
+      this.dialect === 'sqlite' && this.entity !== 'accounts' && (await orgHasNoRows(tx, orgId, this.table));
+    this.writer = new BulkWriter(tx, this.dialect, [
+      {
+        name: this.table,
+        columns: this.insertColumns,
+        skipTaken: this.fresh ? ['org_id', 'external_id'] : undefined,
+      },
+    ]);
   }
 
   async finish() {
@@ -198,12 +217,15 @@ export class FactImporter {
       else ready.push(row);
     }
     await this.resolve(ready);
-    const assembled: Assembled[] = [];
+    const assembled: ParsedRow[] = [];
+    // Line of the first row of each external id (or, for rows without one, name) in the batch.
     const lines = new Map<string, number>();
+    const names = new Map<string, number>();
     for (const row of ready) {
       if (row.problems.length === 0) {
-        const key = this.keyOf(row);
-        const first = lines.get(key);
+        const byName = row.externalId === null;
+        const key = byName ? nameKey(String(row.values.name)) : (row.externalId as string);
+        const first = (byName ? names : lines).get(key);
         if (first !== undefined) {
           session.problem(
             row,
@@ -211,8 +233,9 @@ export class FactImporter {
             `is the same row as line ${first}: each row needs its own external id`,
           );
         } else {
-          lines.set(key, row.line);
-          assembled.push({ row, values: this.assemble(row) });
+          (byName ? names : lines).set(key, row.line);
+          this.assemble(row);
+          assembled.push(row);
         }
       }
       if (row.problems.length > 0) await session.reject(row);
@@ -235,10 +258,6 @@ export class FactImporter {
     this.deferred = await DeferredIndexes.drop(this.session.tx, this.dialect, this.table);
   }
 
-  private keyOf(row: ParsedRow): string {
-    return row.externalId !== null ? `id:${row.externalId}` : `name:${nameKey(String(row.values.name))}`;
-  }
-
   /** Resolves the batch's references into id columns (owner -> owner_id...); a failure is a problem on the row. */
   private async resolve(rows: readonly ParsedRow[]) {
     const { session } = this;
@@ -246,15 +265,18 @@ export class FactImporter {
     const dealIds = await this.loadIds(rows, fields, 'deal');
     const leadIds = await this.loadIds(rows, fields, 'lead');
     for (const field of fields) if (!this.resolved.has(field)) this.resolved.set(field, new Map());
+    const columns = fields.map((field) => REFERENCE_COLUMNS[field] as string);
+    const maps = fields.map((field) => this.resolved.get(field) as Map<string, number>);
     for (const row of rows) {
-      for (const field of fields) {
-        const column = REFERENCE_COLUMNS[field] as string;
+      for (let f = 0; f < fields.length; f++) {
+        const field = fields[f] as string;
+        const column = columns[f] as string;
         const text = row.values[field];
         if (typeof text !== 'string') {
           row.values[column] = null;
           continue;
         }
-        const resolved = this.resolved.get(field) as Map<string, number>;
+        const resolved = maps[f] as Map<string, number>;
         const known = resolved.get(text);
         if (known !== undefined) {
           row.values[column] = known;
@@ -270,7 +292,7 @@ export class FactImporter {
         // Files repeat the same owners and accounts on many rows: resolve each text once.
         if (id !== null && field !== 'deal' && field !== 'lead') {
           if (resolved.size >= MAX_RESOLVED) resolved.clear();
-          resolved.set(text, id);
+          resolved.set(detach(text), id);
         }
       }
     }
@@ -285,7 +307,7 @@ export class FactImporter {
   }
 
   /** Completes the row's values in place (no copy per row): every column set, the team attributed. */
-  private assemble(row: ParsedRow): ImportRow {
+  private assemble(row: ParsedRow) {
     const v = row.values;
     for (const column of this.columns) if (v[column] === undefined) v[column] = null;
     if (this.hasCurrency && v.currency === null) v.currency = this.session.plan.currency;
@@ -303,7 +325,6 @@ export class FactImporter {
       }
       v.team_id = personId === null ? null : this.session.people.teamAt(personId, at);
     }
-    return v as ImportRow;
   }
 
   private isTouched(id: number): boolean {
@@ -314,35 +335,37 @@ export class FactImporter {
     if (id < this.firstNewId) this.touched[id >> 3] = (this.touched[id >> 3] ?? 0) | (1 << (id & 7));
   }
 
-  private async write(batch: readonly Assembled[]) {
+  private async write(batch: readonly ParsedRow[]) {
     const { session } = this;
     const byExternalId = new Map<string, ImportRow>();
-    const withIds = batch.filter((a) => a.row.externalId !== null).map((a) => a.row.externalId as string);
-    for (const found of await findByExternalIds(
-      session.tx,
-      session.orgId,
-      this.table,
-      this.existingColumns,
-      withIds,
-    )) {
-      byExternalId.set(String(found.external_id), found);
+    if (!this.fresh) {
+      const withIds = batch.flatMap((row) => (row.externalId === null ? [] : [row.externalId]));
+      for (const found of await findByExternalIds(
+        session.tx,
+        session.orgId,
+        this.table,
+        this.existingColumns,
+        withIds,
+      )) {
+        byExternalId.set(String(found.external_id), found);
+      }
     }
     // Accounts may already exist under their name (created by a deals import): a row
     // without an external id matches any account of that name, one with an id only those without.
-    const byName = new Map<Assembled, number>();
+    const byName = new Map<ParsedRow, number>();
     if (this.entity === 'accounts') {
-      for (const a of batch) {
-        if (a.row.externalId !== null && byExternalId.has(a.row.externalId)) continue;
+      for (const row of batch) {
+        if (row.externalId !== null && byExternalId.has(row.externalId)) continue;
         const named = session.accounts
-          .named(String(a.row.values.name))
-          .filter((found) => a.row.externalId === null || found.external_id === null);
+          .named(String(row.values.name))
+          .filter((found) => row.externalId === null || found.external_id === null);
         if (named.length > 1) {
           session.problem(
-            a.row,
+            row,
             'name',
-            `${named.length} accounts are named ${quote(String(a.row.values.name))}: add an external id column`,
+            `${named.length} accounts are named ${quote(String(row.values.name))}: add an external id column`,
           );
-        } else if (named[0]) byName.set(a, named[0].id);
+        } else if (named[0]) byName.set(row, named[0].id);
       }
     }
     const known = [...byName.values()].filter((id) => id !== NEW_ACCOUNT);
@@ -350,13 +373,13 @@ export class FactImporter {
     for (const found of await findByIds(session.tx, session.orgId, this.table, this.columns, known)) {
       byId.set(Number(found.id), found);
     }
-    for (const assembled of batch) {
-      const { row, values } = assembled;
+    for (const row of batch) {
+      const values = row.values as ImportRow;
       if (row.problems.length > 0) {
         await session.reject(row);
         continue;
       }
-      const namedId = byName.get(assembled);
+      const namedId = byName.get(row);
       const existing =
         (row.externalId !== null ? byExternalId.get(row.externalId) : undefined) ??
         (namedId === undefined ? undefined : byId.get(namedId));
@@ -406,23 +429,71 @@ export class FactImporter {
         if (before)
           session.accounts.replace(before, {
             id,
-            name: String(values.name),
-            external_id: row.externalId ?? before.external_id,
+            name: detach(String(values.name)),
+            external_id: row.externalId === null ? before.external_id : detach(row.externalId),
           });
       }
       session.updated++;
     }
-    await this.writer.flush();
+    const skipped = await this.writer.flush();
+    if (skipped.length > 0) await this.rejectRepeats(skipped);
+    this.unflushed.length = 0;
+  }
+
+  /**
+   * A fresh import's rows that the insert skipped: their external id was
+   * taken by an earlier line (in an earlier batch, or earlier in the same
+   * statement). They are refused as repeats, and their counts undone.
+   */
+  private async rejectRepeats(skipped: readonly SkippedRows[]) {
+    const { session } = this;
+    for (const statement of skipped) {
+      const rows = this.unflushed.slice(statement.first, statement.first + statement.count);
+      const ids = await findIdsByExternalId(
+        session.tx,
+        session.orgId,
+        this.table,
+        rows.flatMap((row) => (row.externalId === null ? [] : [row.externalId])),
+      );
+      // The statement's inserted rows got the ids up to lastId; the first row with an id inserted it.
+      const firstInserted = statement.lastId - statement.inserted + 1;
+      const seen = new Set<string>();
+      let repeats = 0;
+      for (const row of rows) {
+        const externalId = row.externalId;
+        if (externalId === null) continue;
+        const id = ids.get(externalId);
+        const inserted = id !== undefined && id >= firstInserted && !seen.has(externalId);
+        seen.add(externalId);
+        if (inserted) continue;
+        repeats++;
+        session.inserted--;
+        this.rollupDelta?.add(row.values as DealRollupFacts, -1);
+        session.problem(
+          row,
+          'external_id',
+          'is the same row as an earlier line: each row needs its own external id',
+        );
+        await session.reject(row);
+      }
+      if (repeats !== statement.count - statement.inserted) {
+        throw new Error(
+          `The insert skipped ${statement.count - statement.inserted} rows of ${this.table}, but ${repeats} repeat an earlier line.`,
+        );
+      }
+    }
   }
 
   private insert(row: ParsedRow, values: ImportRow) {
-    const { session } = this;
-    const record: unknown[] = [session.orgId, row.externalId];
+    const { session, record } = this;
+    record.length = 0;
+    record.push(session.orgId, row.externalId);
     const defaults = this.insertDefaults(values);
     for (const column of this.columns) record.push(values[column] ?? defaults[column] ?? null);
     for (const column of this.defaultColumns) record.push(defaults[column] ?? null);
     for (const column of this.instants) session.touch(values[column]);
     this.writer.add(this.table, record);
+    if (this.fresh) this.unflushed.push(row);
     if (this.rollupDelta) {
       // As stored: the file's values, else the defaults (the record is built; `values` is spent).
       values.amount ??= 0;
@@ -431,7 +502,11 @@ export class FactImporter {
     }
     // Its id is not read back: a later row of the same name is then known to repeat this one.
     if (this.entity === 'accounts') {
-      session.accounts.add({ id: NEW_ACCOUNT, name: String(values.name), external_id: row.externalId });
+      session.accounts.add({
+        id: NEW_ACCOUNT,
+        name: detach(String(values.name)),
+        external_id: row.externalId === null ? null : detach(row.externalId),
+      });
     }
     session.inserted++;
   }

@@ -11,6 +11,7 @@
  */
 import type { ParsedRow } from '../../import/rows.ts';
 import { nameKey, quote } from '../../import/text.ts';
+import { detach } from '../../store/bulk-insert.ts';
 import {
   type ImportRow,
   type ImportTeamRow,
@@ -177,7 +178,7 @@ export class TeamImporter extends TreeImporter {
   private async importTeam(row: ParsedRow) {
     const { session } = this;
     const v = row.values;
-    const name = String(v.name);
+    const name = detach(String(v.name));
     const team = this.existingTeam(row, name);
     if (team === null) return;
     let parent: ImportTeamRow | null | undefined;
@@ -196,7 +197,12 @@ export class TeamImporter extends TreeImporter {
       const created = await insertTeam(
         session.tx,
         session.orgId,
-        { name, parent: parent ?? null, managerId: managerId ?? null, externalId: row.externalId },
+        {
+          name,
+          parent: parent ?? null,
+          managerId: managerId ?? null,
+          externalId: row.externalId === null ? null : detach(row.externalId),
+        },
         session.now,
       );
       session.teams.add(created);
@@ -211,7 +217,8 @@ export class TeamImporter extends TreeImporter {
     }
     const renamed: { name?: string; external_id?: string } = {};
     if (team.name !== name) renamed.name = name;
-    if (row.externalId !== null && team.external_id !== row.externalId) renamed.external_id = row.externalId;
+    if (row.externalId !== null && team.external_id !== row.externalId)
+      renamed.external_id = detach(row.externalId);
     const placed = await this.place(row, team, parent, managerId, { parent: 'parent', manager: 'manager' });
     if (row.problems.length > 0) return;
     if (Object.keys(renamed).length > 0) {
@@ -381,7 +388,8 @@ export class UserImporter extends TreeImporter {
     const moves = team !== null && user.team_id !== team.id;
     if (Object.keys(changes).length > 0) {
       await updateRow(session.tx, session.orgId, 'app_user', user.id, changes);
-      session.people.replace(user, { ...user, ...(changes as Partial<PersonRow>) });
+      const kept = Object.entries(changes).map(([c, v]) => [c, typeof v === 'string' ? detach(v) : v]);
+      session.people.replace(user, { ...user, ...(Object.fromEntries(kept) as Partial<PersonRow>) });
     }
     if (moves && team) {
       await moveUserToTeam(session.tx, session.orgId, user.id, team.id, session.now);

@@ -15,17 +15,25 @@
  * the import wrote (old and new values), so they never disagree with the facts;
  * a deals import sums its changes to the rollup rows as it writes and applies
  * those instead of re-reading a million facts (see DealRollupDelta).
+ *
+ * A large file uses both cores: past its first 2 MB the rows are read on a
+ * worker thread while this one writes (RowSource). On SQLite a facts import
+ * runs with foreign-key checks off, as every reference it writes comes from
+ * rows it read in its own transaction (withoutForeignKeys), and an org's
+ * first import of a kind looks nothing up by external id (FactImporter).
  */
 import { rm } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { invalid } from '../../core/errors.ts';
-import { type CsvBatch, readCsv } from '../../import/csv.ts';
 import { ENTITIES, type EntityName, entityNamed } from '../../import/entities.ts';
 import { type Mapping, parseMapping } from '../../import/mapping.ts';
 import { buildPlan } from '../../import/plan.ts';
 import { detectPreset, PRESETS, type Preset, type PresetId } from '../../import/presets/index.ts';
 import { RejectsFile } from '../../import/rejects.ts';
+import { RowSource, WORKER_AFTER_BYTES } from '../../import/row-source.ts';
 import { type ParsedRow, type Problem, RowReader } from '../../import/rows.ts';
+import type { Db } from '../../store/db.ts';
+import { withoutForeignKeys } from '../../store/import-queries.ts';
 import { refreshRollups, rollupsUsable } from '../../store/rollups.ts';
 import type { Ctx } from '../context.ts';
 import { FactImporter } from './facts.ts';
@@ -58,6 +66,13 @@ export interface ImportInput {
   onProgress?: (progress: ImportProgress) => void;
   /** Called for every problem as it is found (the report keeps the first 10,000). */
   onReject?: (problem: Problem) => void;
+  /**
+   * Read rows on a worker thread while this one writes: by default once the
+   * input passes WORKER_AFTER_BYTES (a small file never starts one); false
+   * never; true at once, waiting for the worker to start (tests). The results
+   * are the same either way.
+   */
+  worker?: boolean;
 }
 
 export interface ImportReport {
@@ -123,22 +138,26 @@ export async function runImport({ ctx, input }: { ctx: Ctx; input: ImportInput }
       'preset',
     );
   }
-  const batches = readCsv(input.stream, mapping?.delimiter ?? ',');
+  const source = new RowSource(
+    input.stream,
+    mapping?.delimiter ?? ',',
+    input.worker === false ? null : input.worker === true ? 0 : WORKER_AFTER_BYTES,
+  );
   try {
-    return await importBatches({ ctx, input, entityName, mapping, presetId, batches, started });
+    return await importRows({ ctx, input, entityName, mapping, presetId, source, started });
   } finally {
-    // Closes the input when the import stops before its end (a bad mapping, a broken row).
-    await batches.return(undefined);
+    // Closes the input (and the parse worker) when the import stops before its end (a bad mapping, a broken row).
+    await source.close();
   }
 }
 
-async function importBatches({
+async function importRows({
   ctx,
   input,
   entityName,
   mapping,
   presetId,
-  batches,
+  source,
   started,
 }: {
   ctx: Ctx;
@@ -146,18 +165,17 @@ async function importBatches({
   entityName: EntityName;
   mapping: Mapping | undefined;
   presetId: PresetId | undefined;
-  batches: AsyncGenerator<CsvBatch>;
+  source: RowSource;
   started: number;
 }): Promise<ImportReport> {
   const entity = ENTITIES[entityName];
   const dryRun = input.dryRun ?? false;
   const skipInvalid = input.skipInvalid ?? false;
-  const first = await batches.next();
-  const headerRecord = first.done ? undefined : first.value.records[0];
-  if (!headerRecord || headerRecord.values.every((label) => label.trim() === '')) {
+  const labels = await source.header();
+  if (!labels || labels.every((label) => label.trim() === '')) {
     throw invalid('The file is empty: the first line must name the columns.', 'file');
   }
-  const header = headerRecord.values.map((label) => label.trim());
+  const header = labels.map((label) => label.trim());
   let preset: Preset | undefined = presetId === undefined ? undefined : PRESETS[presetId];
   if (!preset && entityName === 'deals' && !mapping) preset = detectPreset(header);
   const plan = buildPlan({ entity, org: ctx.org, header, preset, mapping });
@@ -171,8 +189,13 @@ async function importBatches({
   let session: ImportSession | undefined;
   let committed = false;
   let rollupMs = 0;
+  // Facts resolve every reference they write from rows read in the transaction (see withoutForeignKeys).
+  const transaction = <T>(work: (tx: Db) => Promise<T>): Promise<T> =>
+    ctx.dialect === 'sqlite' && entityName !== 'teams' && entityName !== 'users'
+      ? withoutForeignKeys(ctx.db, (db) => db.transaction().execute(work))
+      : ctx.db.transaction().execute(work);
   try {
-    await ctx.db.transaction().execute(async (tx) => {
+    await transaction(async (tx) => {
       session = new ImportSession(tx, ctx.org.id, ctx.now, plan, {
         createMissing: input.createMissing ?? false,
         rejects,
@@ -195,11 +218,18 @@ async function importBatches({
       }
 
       let pending: ParsedRow[] = [];
-      const records = first.done ? [] : first.value.records.slice(1);
-      let bytesRead = first.done ? 0 : first.value.bytesRead;
-      const take = async (batch: typeof records) => {
-        for (const record of batch) {
-          pending.push(reader.read(record.line, record.values));
+      let bytesRead = 0;
+      const pieces = source.rows(reader, {
+        entity: entityName,
+        org: ctx.org,
+        header,
+        preset: preset?.id,
+        mapping,
+      });
+      for await (const piece of pieces) {
+        bytesRead = piece.bytesRead;
+        for (const row of piece.rows) {
+          pending.push(row);
           if (pending.length >= BATCH_ROWS) {
             rows += pending.length;
             await importer.importBatch(pending);
@@ -207,11 +237,6 @@ async function importBatches({
             input.onProgress?.({ rows, bytesRead });
           }
         }
-      };
-      await take(records);
-      for await (const batch of batches) {
-        bytesRead = batch.bytesRead;
-        await take(batch.records);
       }
       rows += pending.length;
       await importer.importBatch(pending);

@@ -3,10 +3,12 @@
  * in-memory directories, the counts, the rejected rows, and the span of
  * instants written (which rollups to refresh).
  */
+import { notFound } from '../../core/errors.ts';
 import type { ImportPlan } from '../../import/plan.ts';
 import type { RejectsFile } from '../../import/rejects.ts';
 import { addProblem, type ParsedRow, type Problem } from '../../import/rows.ts';
 import { quote } from '../../import/text.ts';
+import { detach } from '../../store/bulk-insert.ts';
 import type { Db } from '../../store/db.ts';
 import {
   type ImportTeamRow,
@@ -15,6 +17,7 @@ import {
   loadAccounts,
   loadPeople,
   loadTeams,
+  orgExists,
   type PersonRow,
 } from '../../store/import-queries.ts';
 import { createUser } from '../../store/user-queries.ts';
@@ -54,6 +57,8 @@ export class ImportSession {
   ) {}
 
   async load() {
+    // The import writes the org's id into every row it inserts.
+    if (!(await orgExists(this.tx, this.orgId))) throw notFound(`Org ${this.orgId} does not exist.`);
     const { people, memberships } = await loadPeople(this.tx, this.orgId);
     this.people = new People(people, memberships);
     this.teams = new Teams(await loadTeams(this.tx, this.orgId));
@@ -77,7 +82,8 @@ export class ImportSession {
   async reject(row: ParsedRow) {
     this.rejectedRows++;
     for (const problem of row.problems) {
-      if (this.problems.length < MAX_REPORTED_PROBLEMS) this.problems.push(problem);
+      if (this.problems.length < MAX_REPORTED_PROBLEMS)
+        this.problems.push({ ...problem, value: detach(problem.value) });
       this.options.onReject?.(problem);
     }
     const reason = row.problems.map((p) => (p.column ? `${p.column}: ${p.reason}` : p.reason)).join('; ');
@@ -232,7 +238,16 @@ export class ImportSession {
     managerId: number | null;
     externalId: string | null;
   }): Promise<ImportTeamRow> {
-    const row = await insertTeam(this.tx, this.orgId, team, this.now);
+    const row = await insertTeam(
+      this.tx,
+      this.orgId,
+      {
+        ...team,
+        name: detach(team.name),
+        externalId: team.externalId === null ? null : detach(team.externalId),
+      },
+      this.now,
+    );
     this.teams.add(row);
     this.created.teams++;
     return row;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as queries from '../../../src/store/import-queries.ts';
 import { createOrg } from '../../../src/store/org-queries.ts';
@@ -75,5 +76,32 @@ describe.each(dialects)('import queries keep orgs apart on %s', (dialect) => {
 
   it('maxRowId counts every org: it reveals a number, and rows above it are new', async () => {
     expect(await queries.maxRowId(store.db, 'deal')).toBe(aDeal);
+  });
+
+  it("orgHasNoRows and orgExists look at the given org only, and reveal nothing of another's rows", async () => {
+    expect(await queries.orgHasNoRows(store.db, b, 'deal')).toBe(true);
+    expect(await queries.orgHasNoRows(store.db, a, 'deal')).toBe(false);
+    expect(await queries.orgExists(store.db, b)).toBe(true);
+    expect(await queries.orgExists(store.db, a + b + 1000)).toBe(false);
+  });
+});
+
+describe('withoutForeignKeys on SQLite', () => {
+  it('turns the checks off for its work only, and back on when the work fails', async () => {
+    const store = await freshStore('sqlite');
+    try {
+      const checks = async (db: typeof store.db) =>
+        Number((await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows[0]?.foreign_keys);
+      expect(await queries.withoutForeignKeys(store.db, (db) => checks(db))).toBe(0);
+      expect(await checks(store.db)).toBe(1);
+      await expect(
+        queries.withoutForeignKeys(store.db, async () => {
+          throw new Error('work failed');
+        }),
+      ).rejects.toThrow('work failed');
+      expect(await checks(store.db)).toBe(1);
+    } finally {
+      await store.drop();
+    }
   });
 });

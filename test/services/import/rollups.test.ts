@@ -8,6 +8,7 @@ import type { Db } from '../../../src/store/db.ts';
 import { hasDims, ROLLUP_SOURCES, rollupTable } from '../../../src/store/metric-sources.ts';
 import { createOrg } from '../../../src/store/org-queries.ts';
 import { refreshRollups } from '../../../src/store/rollups.ts';
+import { OPEN_STAGES_TABLE, STAGE_OUTCOMES_TABLE } from '../../../src/store/stage-rollup.ts';
 import { createTeam } from '../../../src/store/team-queries.ts';
 import { createUser, moveUserToTeam } from '../../../src/store/user-queries.ts';
 import { dialects, freshStore, type TestStore } from '../../helpers/stores.ts';
@@ -31,9 +32,14 @@ async function dealIndexes(db: Db, dialect: string) {
   return rows;
 }
 
-/** Every rollup row of an org, in key order. */
+/** Every rollup row of an org, the stage tables' included, in key order. */
 async function rollupRows(db: Db, orgId: number) {
   const out: Record<string, unknown[]> = {};
+  for (const table of [STAGE_OUTCOMES_TABLE, OPEN_STAGES_TABLE]) {
+    const { rows } = await sql`select * from ${sql.table(table)} where org_id = ${orgId}
+      order by local_day, stage`.execute(db);
+    out[table] = rows;
+  }
   for (const source of ROLLUP_SOURCES) {
     for (const keyed of hasDims(source) ? (['owner', 'dim'] as const) : (['owner'] as const)) {
       for (const grain of ['day', 'month'] as const) {
@@ -58,6 +64,8 @@ const dealArb = fc.record({
   id: fc.integer({ min: 0, max: 30 }),
   owner: fc.integer({ min: 0, max: 3 }),
   status: fc.constantFrom('open', 'won', 'lost'),
+  stage: fc.constantFrom('', 'Demo', 'Proposal'),
+  probability: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }),
   amount: fc.integer({ min: 0, max: 9_999_999 }),
   units: fc.option(fc.integer({ min: 0, max: 50 }), { nil: null }),
   channel: fc.constantFrom('web', 'Referral', ''),
@@ -72,7 +80,9 @@ const OWNERS = ['ann@r.test', 'bob@r.test', 'cy@r.test', ''];
 
 function csv(rows: readonly DealCase[], zone: string): string {
   const iso = (ms: number) => new Date(ms).toISOString();
-  const lines = ['external_id,owner,amount,units,status,created_at,closed_at,channel,product,segment'];
+  const lines = [
+    'external_id,owner,amount,units,status,stage,probability,created_at,closed_at,channel,product,segment',
+  ];
   const seen = new Set<number>();
   for (const d of rows) {
     // One row per external id in a file (a repeat is refused, which another test covers).
@@ -87,6 +97,8 @@ function csv(rows: readonly DealCase[], zone: string): string {
         (d.amount / 100).toFixed(2),
         d.units ?? '',
         d.status,
+        d.stage,
+        d.probability ?? '',
         iso(created),
         closed,
         d.channel,
@@ -205,7 +217,7 @@ describe.each(dialects)('rollups after a deals import on %s', (dialect) => {
     const indexes = await dealIndexes(store.db, dialect);
     expect(indexes.map((i) => i.name)).toContain('deal_created');
     // More rows than the table held and than DEFER_INDEXES_AFTER: on SQLite the plain indexes are rebuilt at the end.
-    const size = 50_500;
+    const size = 12_100;
     const lines = ['external_id,owner,amount,status,created_at,closed_at'];
     for (let i = 0; i < size; i++) {
       const day = String(1 + (i % 28)).padStart(2, '0');
@@ -223,9 +235,31 @@ describe.each(dialects)('rollups after a deals import on %s', (dialect) => {
       select count(*) as n, sum(amount) as amount,
         (select sum(won_amount) from rollup_deal_month where org_id = ${ctx.org.id}) as won
       from deal where org_id = ${ctx.org.id}`.execute(store.db);
-    // 505 rows of each of 0.00 ... 99.00: 505 × 4,950.00 = 2,499,750.00, in cents; all won.
+    // 121 rows of each of 0.00 ... 99.00: 121 × 4,950.00 = 598,950.00, in cents; all won.
     expect(rows.map((r) => [Number(r.n), Number(r.amount), Number(r.won)])).toEqual([
-      [size, 249_975_000, 249_975_000],
+      [size, 59_895_000, 59_895_000],
+    ]);
+    await expectRebuildAgrees(ctx);
+  });
+
+  it('counts nothing of a row refused for repeating the id of a row in an earlier batch', async () => {
+    const ctx = await newOrg('Asia/Riyadh');
+    // 2,100 rows: the repeat of L7 comes in the second batch of 2,000, with another owner, status and amount.
+    const lines = ['external_id,owner,amount,status,stage,created_at,closed_at'];
+    for (let i = 0; i < 2100; i++) {
+      lines.push(`L${i},ann@r.test,10.00,won,Signed,2026-02-0${1 + (i % 9)}T08:00:00Z,2026-03-01T08:00:00Z`);
+    }
+    lines.push('L7,cy@r.test,999.00,lost,Gone,2026-01-05T08:00:00Z,2026-01-09T08:00:00Z');
+    const report = await importText(ctx, 'deals', `${lines.join('\n')}\n`, { skipInvalid: true });
+    expect(report).toMatchObject({ inserted: 2100, rejectedRows: 1, committed: true });
+    expect(report.rejected.map((p) => [p.line, p.reason])).toEqual([
+      [2102, '"L7" is the same row as an earlier line: each row needs its own external id'],
+    ]);
+    const { rows } = await sql<{ won: number; lost: number; amount: number }>`
+      select sum(deals_won) as won, sum(deals_lost) as lost, sum(won_amount) as amount
+      from rollup_deal_month where org_id = ${ctx.org.id}`.execute(store.db);
+    expect(rows.map((r) => [Number(r.won), Number(r.lost), Number(r.amount)])).toEqual([
+      [2100, 0, 2_100_000],
     ]);
     await expectRebuildAgrees(ctx);
   });
