@@ -188,9 +188,9 @@ async function eventSpan(
 }
 
 /**
- * Replaces the daily rows of days first..last and the monthly rows of the
- * months holding them. `bounds` restricts the facts read to those days'
- * instants; null reads all of the org's facts (a full rebuild).
+ * Replaces the daily rows of days first..last and brings the monthly rows of
+ * the months holding them up to date. `bounds` restricts the facts read to
+ * those days' instants; null reads all of the org's facts (a full rebuild).
  */
 async function rebuildDays(
   tx: Db,
@@ -205,13 +205,14 @@ async function rebuildDays(
   for (const k of keyed) {
     const daily = rollupTable(spec.source, k, 'day');
     // Dimension tables are indexed (org, dim, day): naming the dimensions lets a few days be found directly.
-    const dims =
-      k === 'dim' ? sql` and dim in (${sql.join(Object.keys(spec.dims).map((d) => sql.lit(d)))})` : sql``;
+    const dims = dimsOf(spec, k);
+    // A range refresh changes the months by what it changes in its days: their sums before, then after.
+    const before = bounds ? await readDaySums(tx, orgId, spec, k, days) : null;
     if (bounds) {
       await sql`delete from ${sql.table(daily)} where org_id = ${org}${dims}
         and local_day >= ${sql.lit(days.first)} and local_day <= ${sql.lit(days.last)}`.execute(tx);
     }
-    const keys = k === 'owner' ? ['owner_id', 'team_id'] : ['dim', 'value', 'team_id'];
+    const keys = keyColumnsOf(k);
     const keyAliases = k === 'owner' ? ['e.o', 'e.tm'] : ['e.dim', 'e.v', 'e.tm'];
     const groupBy = keys.map((_, i) => sql.lit(i + 3));
     // One statement per dimension: four sorts of n rows cost less than one of 4n.
@@ -228,9 +229,18 @@ async function rebuildDays(
         group by 2, ${sql.join(groupBy)}`.execute(tx);
     }
 
-    await rebuildMonths(tx, orgId, spec, k, days);
+    if (before) await updateMonths(tx, orgId, spec, k, before, await readDaySums(tx, orgId, spec, k, days));
+    else await rebuildMonths(tx, orgId, spec, k, days);
   }
 }
+
+/** The columns that key a rollup row besides its org and day. */
+const keyColumnsOf = (k: 'owner' | 'dim') =>
+  k === 'owner' ? ['owner_id', 'team_id'] : ['dim', 'value', 'team_id'];
+
+/** The dimension condition of a dimension table's statements (nothing for an owner table). */
+const dimsOf = (spec: SourceSpec, k: 'owner' | 'dim') =>
+  k === 'dim' ? sql` and dim in (${sql.join(Object.keys(spec.dims).map((d) => sql.lit(d)))})` : sql``;
 
 /** Rebuilds the monthly rows of the months holding days first..last from the (now current) daily rows. */
 async function rebuildMonths(
@@ -244,9 +254,8 @@ async function rebuildMonths(
   const months = { first: monthStartOf(days.first), last: nextMonthStart(days.last) - 1 };
   const daily = rollupTable(spec.source, k, 'day');
   const monthly = rollupTable(spec.source, k, 'month');
-  const dims =
-    k === 'dim' ? sql` and dim in (${sql.join(Object.keys(spec.dims).map((d) => sql.lit(d)))})` : sql``;
-  const keys = k === 'owner' ? ['owner_id', 'team_id'] : ['dim', 'value', 'team_id'];
+  const dims = dimsOf(spec, k);
+  const keys = keyColumnsOf(k);
   const groupBy = keys.map((_, i) => sql.lit(i + 3));
   await sql`delete from ${sql.table(monthly)} where org_id = ${org}${dims}
     and local_day >= ${sql.lit(months.first)} and local_day <= ${sql.lit(months.last)}`.execute(tx);
@@ -258,6 +267,232 @@ async function rebuildMonths(
     from ${sql.table(daily)} r
     where r.org_id = ${org}${dims} and r.local_day >= ${sql.lit(months.first)} and r.local_day <= ${sql.lit(months.last)}
     group by 2, ${sql.join(groupBy)}`.execute(tx);
+}
+
+/** A rollup row's key columns (see keyColumnsOf), ids as numbers and texts as strings on either dialect. */
+type RowKey = Array<string | number | null>;
+
+/**
+ * Exact sums of the part columns of some days' daily rows, per month start
+ * and key (as JSON text). Parts are integers, kept as their decimal text
+ * (as the databases print them): equal sums compare equal without parsing,
+ * and bigint adds the others exactly at any size, where a double would
+ * round past 2^53.
+ */
+type MonthSums = Map<number, Map<string, { key: RowKey; parts: string[] }>>;
+
+function rowKey(columns: readonly string[], values: readonly unknown[]): RowKey {
+  return columns.map((column, i) => {
+    const value = values[i];
+    if (value === null || value === undefined) return null;
+    return column === 'dim' || column === 'value' ? String(value) : Number(value);
+  });
+}
+
+const keyOfRow = (columns: readonly string[], row: Record<string, unknown>) =>
+  rowKey(
+    columns,
+    columns.map((c) => row[c]),
+  );
+
+function addSums(sums: MonthSums, month: number, key: RowKey, parts: readonly string[]) {
+  let byKey = sums.get(month);
+  if (!byKey) {
+    byKey = new Map();
+    sums.set(month, byKey);
+  }
+  const id = JSON.stringify(key);
+  const found = byKey.get(id);
+  if (!found) byKey.set(id, { key, parts: [...parts] });
+  else {
+    for (const [i, part] of parts.entries())
+      found.parts[i] = String(BigInt(found.parts[i] as string) + BigInt(part));
+  }
+}
+
+/** The daily rows of days first..last summed per month and key, read as text so that no sum is rounded. */
+async function readDaySums(
+  tx: Db,
+  orgId: number,
+  spec: SourceSpec,
+  k: 'owner' | 'dim',
+  days: { first: number; last: number },
+): Promise<MonthSums> {
+  const keys = keyColumnsOf(k);
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${monthStartSql(sql.ref('local_day'), days.first, days.last)} as m,
+      ${sql.join(keys.map((c) => sql.ref(c)))},
+      ${sql.join(spec.parts.map((p) => sql`cast(sum(${sql.ref(p)}) as text) as ${sql.ref(p)}`))}
+    from ${sql.table(rollupTable(spec.source, k, 'day'))}
+    where org_id = ${sql.lit(orgId)}${dimsOf(spec, k)}
+      and local_day >= ${sql.lit(days.first)} and local_day <= ${sql.lit(days.last)}
+    group by 1, ${sql.join(keys.map((_, i) => sql.lit(i + 2)))}`.execute(tx);
+  const sums: MonthSums = new Map();
+  for (const row of rows) {
+    const key = keyOfRow(keys, row);
+    addSums(
+      sums,
+      Number(row.m),
+      key,
+      spec.parts.map((p) => row[p] as string),
+    );
+  }
+  return sums;
+}
+
+/** `monthStartOf`, remembered per day: a delta's rows fall on a few days each. */
+function monthStarts(): (day: number) => number {
+  const known = new Map<number, number>();
+  return (day) => {
+    let month = known.get(day);
+    if (month === undefined) {
+      month = monthStartOf(day);
+      known.set(day, month);
+    }
+    return month;
+  };
+}
+
+/** Past this many keys of a month to look up, reading all of the month's rows costs less than a lookup each. */
+const LOOKUPS_PER_MONTH = 32;
+
+/**
+ * Brings the monthly rows of the months in `before` and `after` (the sums of
+ * the changed days' daily rows before and after the change) up to date.
+ * Only keys whose sums differ are touched: each one's row becomes its stored
+ * sums minus `before` plus `after`, the same integers a rebuild from the
+ * daily rows gives. A row exists while some daily row of its month and key
+ * does, as after a rebuild: surely when the changed days have one, or when
+ * the rest of the month sums to anything but zeros; otherwise the daily
+ * table is asked (rows of zeros exist, e.g. an activity that counts in no
+ * part). Changed rows are deleted, then inserted anew, a few statements in all.
+ */
+async function updateMonths(
+  tx: Db,
+  orgId: number,
+  spec: SourceSpec,
+  k: 'owner' | 'dim',
+  before: MonthSums,
+  after: MonthSums,
+) {
+  const months = [...new Set([...before.keys(), ...after.keys()])].sort((a, b) => a - b);
+  const gone: string[] = [];
+  const written: unknown[][] = [];
+  for (const month of months) {
+    const [old, now] = [before.get(month), after.get(month)];
+    const changed: Array<{ id: string; key: RowKey; was?: string[]; added?: string[] }> = [];
+    for (const id of new Set([...(old?.keys() ?? []), ...(now?.keys() ?? [])])) {
+      const [was, added] = [old?.get(id), now?.get(id)];
+      if (was && added && was.parts.every((p, i) => p === added.parts[i])) continue;
+      changed.push({ id, key: (added ?? was)?.key as RowKey, was: was?.parts, added: added?.parts });
+    }
+    if (changed.length === 0) continue;
+    const stored = await monthRows(
+      tx,
+      orgId,
+      spec,
+      k,
+      month,
+      changed.map((c) => c.key),
+    );
+    const sums = changed.map(({ id, key, was, added }) => {
+      const row = stored.get(id);
+      const parts = spec.parts.map(
+        (_, i) => (row?.parts[i] ?? 0n) - BigInt(was?.[i] ?? 0) + BigInt(added?.[i] ?? 0),
+      );
+      return { id, key, row, parts, sure: added !== undefined || parts.some((p) => p !== 0n) };
+    });
+    const unsure = sums.filter((s) => !s.sure).map((s) => s.key);
+    const remaining = unsure.length > 0 ? await keysWithDailyRows(tx, orgId, spec, k, month, unsure) : null;
+    for (const { id, key, row, parts, sure } of sums) {
+      const keep = sure || remaining?.has(id) === true;
+      if (keep && row && parts.every((p, i) => p === row.parts[i])) continue;
+      if (row) gone.push(row.rowId);
+      if (keep) written.push([orgId, month, ...key, ...parts.map(String)]);
+    }
+  }
+  const monthly = rollupTable(spec.source, k, 'month');
+  const postgres = dialectOf(tx as unknown as Kysely<unknown>) === 'postgres';
+  for (let start = 0; start < gone.length; start += 1000) {
+    const chunk = gone.slice(start, start + 1000);
+    await sql`delete from ${sql.table(monthly)} where ${sql.raw(postgres ? 'ctid' : 'rowid')}
+      in (${sql.join(chunk.map((id) => sql.lit(postgres ? id : Number(id))))})`.execute(tx);
+  }
+  await insertRows(tx, monthly, ['org_id', 'local_day', ...keyColumnsOf(k), ...spec.parts], written);
+}
+
+/** Matches one key: each column as itself, NULL by `is null`, so that the (org, [dim,] day, ...) indexes serve it. */
+const keyMatch = (columns: readonly string[], key: RowKey) =>
+  sql.join(
+    columns.map((c, i) => (key[i] === null ? sql`${sql.ref(c)} is null` : sql`${sql.ref(c)} = ${key[i]}`)),
+    sql` and `,
+  );
+
+/**
+ * The stored monthly rows of month `month` among `candidates`, by key (as
+ * JSON text), with their address (rowid, ctid): deleting by it needs no
+ * matching of keys, NULLs included. Holding the org's lock, nothing else
+ * moves them in between.
+ */
+async function monthRows(
+  tx: Db,
+  orgId: number,
+  spec: SourceSpec,
+  k: 'owner' | 'dim',
+  month: number,
+  candidates: readonly RowKey[],
+): Promise<Map<string, { rowId: string; parts: bigint[] }>> {
+  const keys = keyColumnsOf(k);
+  const rowId = dialectOf(tx as unknown as Kysely<unknown>) === 'postgres' ? 'ctid' : 'rowid';
+  const select = sql`select cast(${sql.raw(rowId)} as text) as row_id, ${sql.join(keys.map((c) => sql.ref(c)))},
+      ${sql.join(spec.parts.map((p) => sql`cast(${sql.ref(p)} as text) as ${sql.ref(p)}`))}
+    from ${sql.table(rollupTable(spec.source, k, 'month'))}
+    where org_id = ${sql.lit(orgId)} and local_day = ${sql.lit(month)}`;
+  const rows: Record<string, unknown>[] = [];
+  if (candidates.length > LOOKUPS_PER_MONTH) {
+    rows.push(...(await sql<Record<string, unknown>>`${select}${dimsOf(spec, k)}`.execute(tx)).rows);
+  } else {
+    for (const key of candidates) {
+      rows.push(
+        ...(await sql<Record<string, unknown>>`${select} and ${keyMatch(keys, key)}`.execute(tx)).rows,
+      );
+    }
+  }
+  return new Map(
+    rows.map((row) => [
+      JSON.stringify(keyOfRow(keys, row)),
+      { rowId: String(row.row_id), parts: spec.parts.map((p) => BigInt(row[p] as string)) },
+    ]),
+  );
+}
+
+/** The keys (as JSON texts) with a daily row in month `month`: those of `candidates` at least. */
+async function keysWithDailyRows(
+  tx: Db,
+  orgId: number,
+  spec: SourceSpec,
+  k: 'owner' | 'dim',
+  month: number,
+  candidates: readonly RowKey[],
+): Promise<Set<string>> {
+  const keys = keyColumnsOf(k);
+  const daily = sql.table(rollupTable(spec.source, k, 'day'));
+  const inMonth = sql`org_id = ${sql.lit(orgId)}
+    and local_day >= ${sql.lit(month)} and local_day < ${sql.lit(nextMonthStart(month))}`;
+  const found = new Set<string>();
+  if (candidates.length > LOOKUPS_PER_MONTH) {
+    const { rows } = await sql<Record<string, unknown>>`
+      select distinct ${sql.join(keys.map((c) => sql.ref(c)))} from ${daily}
+      where ${inMonth}${dimsOf(spec, k)}`.execute(tx);
+    for (const row of rows) found.add(JSON.stringify(keyOfRow(keys, row)));
+    return found;
+  }
+  for (const key of candidates) {
+    const { rows } = await sql`select 1 as hit from ${daily}
+      where ${inMonth} and ${keyMatch(keys, key)} limit 1`.execute(tx);
+    if (rows.length > 0) found.add(JSON.stringify(key));
+  }
+  return found;
 }
 
 const partColumns = (spec: SourceSpec) => sql.join(spec.parts.map((p) => sql.ref(p)));
@@ -525,8 +760,8 @@ class LocalDays {
  */
 async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRollupDelta): Promise<boolean> {
   const tables = [
-    { k: 'owner' as const, sums: delta.byOwner, keys: ['owner_id', 'team_id'] },
-    { k: 'dim' as const, sums: delta.byDim, keys: ['dim', 'value', 'team_id'] },
+    { k: 'owner' as const, sums: delta.byOwner, keys: keyColumnsOf('owner') },
+    { k: 'dim' as const, sums: delta.byDim, keys: keyColumnsOf('dim') },
   ];
   for (const { sums } of tables) {
     for (const cells of sums.days.values()) {
@@ -547,14 +782,15 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
     const dayList = [...touched].sort((a, b) => a - b);
     const days = { first: dayList[0] as number, last: dayList.at(-1) as number };
     const table = rollupTable(spec.source, k, 'day');
-    const dims =
-      k === 'dim' ? sql` and dim in (${sql.join(Object.keys(spec.dims).map((d) => sql.lit(d)))})` : sql``;
+    const dims = dimsOf(spec, k);
     const columns = [...keys, ...spec.parts];
     const stored = await sql<Record<string, string | number | null>>`
       select local_day, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)}
       where org_id = ${orgId}${dims} and local_day >= ${days.first} and local_day <= ${days.last}`.execute(
       tx,
     );
+    const monthOf = monthStarts();
+    const before: MonthSums = new Map();
     for (const row of stored.rows) {
       const day = Number(row.local_day);
       if (!touched.has(day)) continue;
@@ -564,6 +800,12 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
         plus(cell, i, Number(row[part]));
       });
       if (at(cell, DEAL_PARTS) >= EXACT_LIMIT) return false;
+      addSums(
+        before,
+        monthOf(day),
+        keyOfRow(keys, row),
+        spec.parts.map((part) => String(row[part])),
+      );
     }
     const contiguous = dayList.length === days.last - days.first + 1;
     for (let start = 0; start < dayList.length; start += 1000) {
@@ -574,6 +816,7 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
       if (contiguous) break;
     }
     const rows: (string | number | null)[][] = [];
+    const after: MonthSums = new Map();
     for (const day of dayList) {
       for (const [key, cell] of (sums.days.get(day) ?? []).entries()) {
         if (!cell) continue;
@@ -581,10 +824,16 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
         if (at(cell, CREATED) + at(cell, WON) + at(cell, LOST) === 0) continue;
         const columnsOfKey = (sums.keys[key] as (string | number | null)[]).slice(0, keys.length);
         rows.push([orgId, day, ...columnsOfKey, ...cell.subarray(0, DEAL_PARTS)]);
+        addSums(
+          after,
+          monthOf(day),
+          rowKey(keys, columnsOfKey),
+          Array.from(cell.subarray(0, DEAL_PARTS), (v) => String(v + 0)),
+        );
       }
     }
     await insertRows(tx, table, ['org_id', 'local_day', ...columns], rows);
-    await rebuildMonths(tx, orgId, spec, k, days);
+    await updateMonths(tx, orgId, spec, k, before, after);
   }
   return true;
 }
