@@ -89,8 +89,7 @@ const ranges = (rows: Pieces['daily']) => valuesOf(rows.map((r) => [r.i, r.s, r.
  * owner's two teams, two sources): readers add them up.
  */
 export async function rollupFlows(db: Db, query: FlowQuery): Promise<PartRows> {
-  const out: PartRows = partRows(query.parts);
-  if (query.buckets.length === 0 || query.parts.length === 0) return out;
+  if (query.buckets.length === 0 || query.parts.length === 0) return partRows(query.parts);
   const parts = [...new Set(query.parts)];
   const bySource = new Map<RollupSource, FlowPart[]>();
   for (const part of parts) bySource.set(sourceOf(part), [...(bySource.get(sourceOf(part)) ?? []), part]);
@@ -160,49 +159,94 @@ export async function rollupFlows(db: Db, query: FlowQuery): Promise<PartRows> {
     'k',
     ...parts,
   ]);
-  const branch = onlyKind === null ? (packed.shift() as unknown[]) : null;
+  const kinds = onlyKind === null ? (packed.shift() as unknown[]) : onlyKind;
   const [index, keys, ...values] = packed as [unknown[], unknown[], ...unknown[][]];
-  const kinds = branch ?? new Array<unknown>(index.length).fill(onlyKind);
-  appendRows(out, { kinds, index, keys, values: parts.map((_, j) => values[j] ?? []) }, parts, {
-    monthBuckets,
-    groupBy: query.groupBy,
-  });
-  return out;
+  return unpack({ kinds, index, keys, values }, parts, query, monthBuckets);
+}
+
+/** A query's rows as packed columns: branch kind (or the one kind of all rows), bucket or month, key, parts. */
+interface Packed {
+  kinds: unknown[] | 0 | 1;
+  index: unknown[];
+  keys: unknown[];
+  values: unknown[][];
 }
 
 /**
- * Appends one query's packed rows to `out`. Each row's bucket is its own
- * for the joined branches (kind 0) and its month's for the month branch
- * (kind 1; a month in two buckets, when buckets overlap, gives two rows).
- * Every part of `out` gets a value in every row: this query's, or 0 for
- * another source's. Plain indexed loops: this runs for thousands of rows.
+ * The packed rows as part rows. Each row's bucket is its own for the
+ * joined branches (kind 0) and its month's for the month branch (kind 1;
+ * a month in two buckets, when buckets overlap, gives two rows). Every
+ * part of the query gets a value in every row: this query's, or 0. All
+ * reps × 12 months is some 90,000 rows: when each row lands in one bucket
+ * (the usual case) the columns the database packed are kept as they are
+ * where they already hold what part rows hold (plain numbers, the keys as
+ * `keyOf` gives them), and the others are filled in arrays made at their
+ * size; pushing 90,000 values one by one cost five times as much.
  */
-function appendRows(
-  out: PartRows,
-  packed: { kinds: unknown[]; index: unknown[]; keys: unknown[]; values: unknown[][] },
+function unpack(
+  packed: Packed,
   parts: readonly FlowPart[],
-  { monthBuckets, groupBy }: { monthBuckets: ReadonlyMap<number, number[]>; groupBy: PartQuery['groupBy'] },
-): void {
-  const rows: number[] = [];
-  for (let row = 0; row < packed.index.length; row++) {
-    const at = num(packed.index[row]);
-    if (packed.kinds[row] === 0) {
-      out.buckets.push(at);
-      rows.push(row);
-      continue;
+  query: FlowQuery,
+  monthBuckets: ReadonlyMap<number, number[]>,
+): PartRows {
+  const n = packed.index.length;
+  const { kinds } = packed;
+  const kindOf = (row: number) => (typeof kinds === 'number' ? kinds : Number(kinds[row]));
+  // Rows come ordered by month: one map lookup per run of rows of one month.
+  let lastMonth = Number.NaN;
+  let lastBuckets: readonly number[] = [];
+  const bucketsOf = (month: number) => {
+    if (month !== lastMonth) {
+      lastMonth = month;
+      lastBuckets = monthBuckets.get(month) ?? [];
     }
-    const inBuckets = monthBuckets.get(at) ?? [];
-    for (let b = 0; b < inBuckets.length; b++) {
-      out.buckets.push(inBuckets[b] as number);
-      rows.push(row);
+    return lastBuckets;
+  };
+  // Which packed row each part row copies; null when each copies its own (one bucket each).
+  let rows: number[] | null = null;
+  for (let row = 0; row < n && rows === null; row++) {
+    if (kindOf(row) === 1 && bucketsOf(num(packed.index[row])).length !== 1) rows = [];
+  }
+  let buckets: number[];
+  if (rows === null) {
+    buckets = new Array<number>(n);
+    for (let row = 0; row < n; row++) {
+      const at = num(packed.index[row]);
+      buckets[row] = kindOf(row) === 0 ? at : (bucketsOf(at)[0] as number);
+    }
+  } else {
+    buckets = [];
+    for (let row = 0; row < n; row++) {
+      const at = num(packed.index[row]);
+      for (const bucket of kindOf(row) === 0 ? [at] : bucketsOf(at)) {
+        buckets.push(bucket);
+        rows.push(row);
+      }
     }
   }
-  for (let r = 0; r < rows.length; r++) out.keys.push(keyOf(packed.keys[rows[r] as number], groupBy));
-  for (const name in out.parts) {
-    const into = out.parts[name as FlowPart] as number[];
-    const from = packed.values[parts.indexOf(name as FlowPart)];
-    for (let r = 0; r < rows.length; r++) into.push(from === undefined ? 0 : num(from[rows[r] as number]));
+  const column = <T>(from: readonly unknown[], convert: (v: unknown) => T, kept: (v: unknown) => boolean) => {
+    if (rows === null && from.every(kept)) return from as T[];
+    const count = rows === null ? n : rows.length;
+    const out = new Array<T>(count);
+    for (let r = 0; r < count; r++) out[r] = convert(from[rows === null ? r : (rows[r] as number)]);
+    return out;
+  };
+  const { groupBy } = query;
+  const out: PartRows = {
+    buckets,
+    keys: column(
+      packed.keys,
+      (v) => keyOf(v, groupBy),
+      (v) => keyOf(v, groupBy) === v,
+    ),
+    parts: {},
+  };
+  const zeros = () => new Array<number>(buckets.length).fill(0);
+  for (const part of query.parts) {
+    const from = packed.values[parts.indexOf(part)];
+    out.parts[part] = from === undefined ? zeros() : column(from, num, (v) => typeof v === 'number');
   }
+  return out;
 }
 
 /**
