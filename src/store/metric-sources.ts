@@ -246,6 +246,17 @@ function leadEvent(name: string, column: string, parts: EventSpec['parts']): Eve
   };
 }
 
+/**
+ * The rollup sources whose events read `table` (a fact table): what a
+ * write to it can change. A subscription is part of its account's source.
+ */
+export function sourcesOfTable(table: string): RollupSource[] {
+  const reads = (from: string) => new RegExp(`(^|\\bjoin )${table} `).test(from);
+  return Object.values(sourceSpecs('sqlite'))
+    .filter((spec) => spec.events.some((event) => reads(event.from)))
+    .map((spec) => spec.source);
+}
+
 const sourceOfPart = new Map<FlowPart, RollupSource>();
 for (const spec of Object.values(sourceSpecs('sqlite'))) {
   for (const part of spec.parts) sourceOfPart.set(part, spec.source);

@@ -37,7 +37,7 @@ export async function createFact({
     const id = await uniqueOr409(() => insertFactRow(tx, ctx.org.id, def.table as never, columns as never));
     const item = await itemOf(tx, ctx, def, id);
     await recordChange(tx, ctx, def, id, 'create', undefined, item);
-    await refreshTouched(tx, ctx, spec, [
+    await refreshTouched(tx, ctx, def.table, spec, [
       ...spec.instants(columns),
       ...((await spec.moreInstants?.(tx, ctx.org.id, id)) ?? []),
     ]);

@@ -31,6 +31,9 @@ export async function deleteFact({
     const more = (await spec.moreInstants?.(tx, ctx.org.id, input.id)) ?? [];
     await deleteFactRow(tx, ctx.org.id, def.table as never, input.id);
     await recordChange(tx, ctx, def, input.id, 'delete', def.toItem(row as never));
-    await refreshTouched(tx, ctx, spec, [...spec.instants(row as Record<string, unknown>), ...more]);
+    await refreshTouched(tx, ctx, def.table, spec, [
+      ...spec.instants(row as Record<string, unknown>),
+      ...more,
+    ]);
   });
 }

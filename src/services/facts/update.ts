@@ -53,7 +53,7 @@ export async function updateFact({
     await uniqueOr409(() => updateFactRow(tx, ctx.org.id, def.table as never, input.id, columns as never));
     const item = await itemOf(tx, ctx, def, input.id);
     await recordChange(tx, ctx, def, input.id, 'update', before, item);
-    await refreshTouched(tx, ctx, spec, [
+    await refreshTouched(tx, ctx, def.table, spec, [
       ...spec.instants(row as Record<string, unknown>),
       ...spec.instants(columns),
       ...((await spec.moreInstants?.(tx, ctx.org.id, input.id)) ?? []),

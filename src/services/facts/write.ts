@@ -1,4 +1,5 @@
 import { HadafError, invalid, notFound } from '../../core/errors.ts';
+import { dayOf } from '../../core/periods/index.ts';
 import type { Db } from '../../store/db.ts';
 import {
   type FactEntity,
@@ -7,6 +8,7 @@ import {
   teamOfUserAt,
   type WritableFact,
 } from '../../store/fact-queries.ts';
+import { sourcesOfTable } from '../../store/metric-sources.ts';
 import { refreshRollups } from '../../store/rollups.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
@@ -145,15 +147,28 @@ export async function recordChange(
   await audit({ ...ctx, db: tx }, { entity: def.table, entityId: id, action, before, after });
 }
 
-/** Refreshes the rollups of every day between the first and last instant touched (inclusive). */
+/**
+ * Refreshes the rollups of each local day an instant of the change falls on
+ * (the days in between hold none of its events), for the sources that read
+ * the table only. On an org of millions of rows a day of every source costs
+ * seconds; a deal closed two months after it was created used to refresh
+ * the sixty days between as well.
+ */
 export async function refreshTouched(
   tx: Db,
   ctx: Ctx,
+  /** The fact table written. */
+  table: string,
   spec: WriteSpec<WritableFact>,
   instants: ReadonlyArray<number | null | undefined>,
 ) {
   if (!spec.rolledUp) return;
-  const touched = instants.filter((t): t is number => typeof t === 'number' && Number.isFinite(t));
-  if (touched.length === 0) return;
-  await refreshRollups(tx, ctx.org.id, { fromMs: Math.min(...touched), toMs: Math.max(...touched) });
+  const days = new Map<string, number>();
+  for (const t of instants) {
+    if (typeof t === 'number' && Number.isFinite(t)) days.set(dayOf(t, ctx.org.timeZone), t);
+  }
+  const sources = sourcesOfTable(table);
+  for (const instant of days.values()) {
+    await refreshRollups(tx, ctx.org.id, { fromMs: instant, toMs: instant }, { sources });
+  }
 }

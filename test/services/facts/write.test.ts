@@ -8,6 +8,7 @@ import { computeMetric } from '../../../src/services/metrics/compute.ts';
 import { countFactRows, insertFactRow } from '../../../src/store/fact-queries.ts';
 import { refreshRollups } from '../../../src/store/rollups.ts';
 import type { UserRow } from '../../../src/store/schema.ts';
+import { rollupRows } from '../../helpers/rollups.ts';
 import { dialects, freshStore, type TestStore } from '../../helpers/stores.ts';
 import { buildFactWorld, ctxAs, type FactWorld, MOVED_AT } from './world.ts';
 
@@ -281,6 +282,71 @@ describe.each(dialects)('writing facts on %s', (dialect) => {
     });
     // the drill-down lists exactly the rows behind the number
     expect(page.items.map((i) => i.amount)).toEqual([100_000]);
+  });
+
+  it('leaves every rollup table as a full rebuild would, refreshing only the days and sources a write touches', async () => {
+    const world = await buildFactWorld(store);
+    const ctx = ctxAs(world, world.users.admin);
+    await refreshRollups(store.db, world.org.id);
+    const { eastRep, westRep } = world.users;
+    const write = {
+      create: (entity: string, body: Record<string, unknown>) => createFact({ ctx, input: { entity, body } }),
+      update: (entity: string, id: unknown, body: Record<string, unknown>) =>
+        updateFact({ ctx, input: { entity, id: id as number, body } }),
+      delete: (entity: string, id: unknown) => deleteFact({ ctx, input: { entity, id: id as number } }),
+    };
+    // a deal created in January and won in March: the days between hold none of its events
+    const deal = await write.create('deals', {
+      ownerId: eastRep.id,
+      amount: 70_000,
+      status: 'won',
+      channel: 'web',
+      createdAt: day(2027, 1, 10),
+      closedAt: day(2027, 3, 20),
+    });
+    await write.create('deals', {
+      ownerId: westRep.id,
+      amount: 9_000,
+      status: 'open',
+      createdAt: day(2027, 2, 1),
+    });
+    const lead = await write.create('leads', {
+      ownerId: westRep.id,
+      channel: 'events',
+      createdAt: day(2027, 1, 31, 23),
+      mqlAt: day(2027, 2, 14),
+      convertedAt: day(2027, 4, 2),
+    });
+    const call = await write.create('activities', {
+      ownerId: eastRep.id,
+      type: 'call',
+      occurredAt: day(2027, 2, 28),
+    });
+    const coaching = await write.create('coaching', {
+      coachId: world.users.eastManager.id,
+      repId: eastRep.id,
+      kind: 'coaching',
+      hours: 1.5,
+      occurredAt: day(2027, 3, 1),
+    });
+    const account = await write.create('accounts', {
+      name: 'Najm',
+      ownerId: eastRep.id,
+      acquiredAt: day(2027, 1, 20),
+    });
+    await write.create('subscriptions', { accountId: account.id, mrr: 12_000, startedAt: day(2027, 1, 20) });
+    // changes that move events across months, owners and teams
+    await write.update('deals', deal.id, { closedAt: day(2027, 5, 2), ownerId: westRep.id, channel: null });
+    await write.update('leads', lead.id, { convertedAt: null, sqlAt: day(2027, 3, 3) });
+    await write.update('activities', call.id, { occurredAt: day(2027, 1, 2), ownerId: westRep.id });
+    await write.update('coaching', coaching.id, { hours: 2 });
+    await write.update('accounts', account.id, { ownerId: westRep.id, churnedAt: day(2027, 6, 30) });
+    await write.delete('deals', deal.id);
+    const written = await rollupRows(store.db, world.org.id);
+    // the writes left rows behind: the comparison is not between two empty sets
+    expect(Object.values(written).some((rows) => rows.length > 0)).toBe(true);
+    await refreshRollups(store.db, world.org.id);
+    expect(written).toEqual(await rollupRows(store.db, world.org.id));
   });
 
   it("moves the MRR of an account's subscriptions with the account's owner", async () => {

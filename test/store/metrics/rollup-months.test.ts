@@ -3,13 +3,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysBetween } from '../../../src/core/periods/index.ts';
 import type { Db } from '../../../src/store/db.ts';
-import { hasDims, ROLLUP_SOURCES, rollupTable } from '../../../src/store/metric-sources.ts';
 import {
   DEAL_ROLLUP_COLUMNS,
   DealRollupDelta,
   type DealRollupFacts,
   refreshRollups,
 } from '../../../src/store/rollups.ts';
+import { rollupRows } from '../../helpers/rollups.ts';
 import { dialects, freshStore, type TestStore } from '../../helpers/stores.ts';
 import {
   BASE_DAY,
@@ -29,23 +29,6 @@ import {
  * gives, NULL owners, teams and dimension values included, with a monthly
  * row exactly where some daily row of its month and key is.
  */
-
-/** Every daily and monthly rollup row of an org, in key order. */
-async function rollupRows(db: Db, orgId: number) {
-  const out: Record<string, unknown[]> = {};
-  for (const source of ROLLUP_SOURCES) {
-    for (const keyed of hasDims(source) ? (['owner', 'dim'] as const) : (['owner'] as const)) {
-      for (const grain of ['day', 'month'] as const) {
-        const table = rollupTable(source, keyed, grain);
-        const keys = keyed === 'owner' ? 'local_day, owner_id, team_id' : 'dim, value, local_day, team_id';
-        const { rows } = await sql`select * from ${sql.table(table)} where org_id = ${orgId}
-          order by ${sql.raw(keys)}`.execute(db);
-        out[table] = rows;
-      }
-    }
-  }
-  return out;
-}
 
 /** Refreshes the range, then checks every rollup table against a full rebuild (which then stays). */
 async function refreshAndCheck(db: Db, orgId: number, touched: number[], deltas?: DealRollupDelta[]) {
