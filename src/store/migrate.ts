@@ -10,6 +10,7 @@ import * as dataVersion from './migrations/0008-data-version.ts';
 import * as rollupMonthIndex from './migrations/0009-rollup-month-index.ts';
 import * as stageOutcomes from './migrations/0010-stage-outcomes.ts';
 import * as openStages from './migrations/0011-open-stages.ts';
+import * as referenceIndexes from './migrations/0012-reference-indexes.ts';
 
 /** Migrations live in code (not read from disk) so they run the same under tsx, tests and builds. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0009-rollup-month-index': rollupMonthIndex,
   '0010-stage-outcomes': stageOutcomes,
   '0011-open-stages': openStages,
+  '0012-reference-indexes': referenceIndexes,
 };
 
 class CodeMigrationProvider implements MigrationProvider {
