@@ -27,6 +27,8 @@ import {
   periodsInRange,
 } from '../src/core/periods/index.ts';
 import { type Ctx, systemActor } from '../src/services/context.ts';
+import { createFact } from '../src/services/facts/create.ts';
+import { deleteFact } from '../src/services/facts/delete.ts';
 import { computeMetric, metricBreakdown, metricSeries } from '../src/services/metrics/index.ts';
 import { openStore, type Store } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
@@ -101,6 +103,7 @@ export async function benchMetrics(options: MetricBenchOptions): Promise<BenchRo
     rows.push(await winRateByTeam(store, ctx, year, cold));
     rows.push(await callsByRep(store, ctx, quarter, cold));
     rows.push(await refreshOneDay(store, ctx, quarter, fullBuildMs));
+    rows.push(...(await writeOneDeal(store, ctx, rep, quarter)));
     return rows;
   } finally {
     await store.close();
@@ -374,12 +377,66 @@ async function refreshOneDay(
     ),
   );
   return {
-    name: `rollups: refresh one day after a write (${quarter.end})`,
+    name: `rollups: refresh one day of every source (${quarter.end})`,
     figure: ms(figure),
     target: 'well under a second',
     reference: fullBuildMs === null ? '–' : `${ms(fullBuildMs)} full build`,
     ratio: fullBuildMs === null ? '–' : `${(fullBuildMs / figure).toFixed(0)}× less than a rebuild`,
   };
+}
+
+/**
+ * What a user waits for when writing a deal (the service verb, as the API
+ * calls it): a deal won on the quarter's last day, created 59 days before,
+ * then deleted; each refreshes the deal rollups of the two days it touches
+ * in the same transaction. The reference is the same row inserted and
+ * deleted by plain SQL with nothing else (rolled back).
+ */
+async function writeOneDeal(store: Store, ctx: Ctx, rep: number, quarter: Period): Promise<BenchRow[]> {
+  const closedAt = periodBounds({ start: quarter.end, end: quarter.end }, ctx.org.timeZone).startMs + 36e6;
+  const body = {
+    ownerId: rep,
+    amount: 12_345,
+    status: 'won',
+    createdAt: closedAt - 59 * 86_400_000,
+    closedAt,
+  };
+  const created: number[] = [];
+  const deleted: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    let started = performance.now();
+    const deal = await createFact({ ctx, input: { entity: 'deals', body } });
+    created.push(performance.now() - started);
+    started = performance.now();
+    await deleteFact({ ctx, input: { entity: 'deals', id: deal.id as number } });
+    deleted.push(performance.now() - started);
+  }
+  // The same row's insert and delete by plain SQL, rolled back (a failing statement fails the bench).
+  const rollback = new Error('rollback');
+  const plain = () =>
+    store.db
+      .transaction()
+      .execute(async (tx) => {
+        const { rows } = await sql<{ id: number }>`
+          insert into deal (org_id, owner_id, amount, currency, stage, status, created_at, closed_at)
+          values (${ctx.org.id}, ${rep}, ${body.amount}, ${ctx.org.currency}, 'won', 'won', ${body.createdAt}, ${closedAt})
+          returning id`.execute(tx);
+        const deleted = await sql`delete from deal where id = ${rows[0]?.id}`.execute(tx);
+        if (Number(deleted.numAffectedRows) !== 1) throw new Error('the plain delete found no deal');
+        throw rollback;
+      })
+      .catch((error: unknown) => {
+        if (error !== rollback) throw error;
+      });
+  const reference = median(await timeRuns(3, plain));
+  const row = (what: string, times: number[]): BenchRow => ({
+    name: `${what} a deal through the service (won ${quarter.end}, created 59 days before)`,
+    figure: ms(median(times)),
+    target: 'well under a second',
+    reference: `${ms(reference)} the insert and delete alone, plain SQL`,
+    ratio: `${(median(times) / reference).toFixed(0)}× the plain statements`,
+  });
+  return [row('create', created), row('delete', deleted)];
 }
 
 const main = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -3,6 +3,7 @@ import { invalid } from '../core/errors.ts';
 import type { Day } from '../core/periods/index.ts';
 import type { Db } from './db.ts';
 import { dialectOf } from './dialect.ts';
+import { DEAL_ROLLUP_COLUMNS, type DealRollupFacts } from './rollups.ts';
 import type { Database, FactTable } from './schema.ts';
 
 /**
@@ -546,6 +547,25 @@ export async function findFactRow<E extends FactEntity>(
   const { rows } = await sql<FactRows[E]>`
     select ${sql.raw(shape.select)} from ${sql.raw(shape.from)} ${sql.raw(shape.joins)}
     where ${and(where)}`.execute(db);
+  return rows[0];
+}
+
+/**
+ * The columns of deal `id` that decide its rollup rows (`DEAL_ROLLUP_COLUMNS`),
+ * read for a change in the same transaction: on PostgreSQL the row is
+ * locked (FOR UPDATE) so that no other writer changes it between this read
+ * and the write that follows (SQLite's write transaction already excludes
+ * every other writer).
+ */
+export async function lockDealRollupFacts(
+  tx: Db,
+  orgId: number,
+  id: number,
+): Promise<DealRollupFacts | undefined> {
+  const lock = dialectOf(tx as unknown as Kysely<unknown>) === 'postgres' ? sql` for update` : sql``;
+  const { rows } = await sql<DealRollupFacts>`
+    select ${sql.join(DEAL_ROLLUP_COLUMNS.map((c) => sql.ref(c)))} from deal
+    where org_id = ${orgId} and id = ${id}${lock}`.execute(tx);
   return rows[0];
 }
 

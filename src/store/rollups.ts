@@ -784,14 +784,24 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
     const table = rollupTable(spec.source, k, 'day');
     const dims = dimsOf(spec, k);
     const columns = [...keys, ...spec.parts];
-    const stored = await sql<Record<string, string | number | null>>`
-      select local_day, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)}
-      where org_id = ${orgId}${dims} and local_day >= ${days.first} and local_day <= ${days.last}`.execute(
-      tx,
-    );
+    // The touched days: one range when they follow each other (an import), else lists of days (a
+    // deal written through the API touches two days, perhaps months apart).
+    const contiguous = dayList.length === days.last - days.first + 1;
+    const which: RawBuilder<unknown>[] = [];
+    if (contiguous) which.push(sql`local_day >= ${days.first} and local_day <= ${days.last}`);
+    for (let start = 0; !contiguous && start < dayList.length; start += 1000) {
+      which.push(sql`local_day in (${sql.join(dayList.slice(start, start + 1000).map((d) => sql.lit(d)))})`);
+    }
+    const stored: Array<Record<string, string | number | null>> = [];
+    for (const days of which) {
+      const { rows } = await sql<Record<string, string | number | null>>`
+        select local_day, ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)}
+        where org_id = ${orgId}${dims} and ${days}`.execute(tx);
+      stored.push(...rows);
+    }
     const monthOf = monthStarts();
     const before: MonthSums = new Map();
-    for (const row of stored.rows) {
+    for (const row of stored) {
       const day = Number(row.local_day);
       if (!touched.has(day)) continue;
       const [a, b, c] = keys.map((column) => row[column] ?? null);
@@ -807,13 +817,8 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
         spec.parts.map((part) => String(row[part])),
       );
     }
-    const contiguous = dayList.length === days.last - days.first + 1;
-    for (let start = 0; start < dayList.length; start += 1000) {
-      const which = contiguous
-        ? sql`local_day >= ${days.first} and local_day <= ${days.last}`
-        : sql`local_day in (${sql.join(dayList.slice(start, start + 1000).map((d) => sql.lit(d)))})`;
-      await sql`delete from ${sql.table(table)} where org_id = ${orgId}${dims} and ${which}`.execute(tx);
-      if (contiguous) break;
+    for (const days of which) {
+      await sql`delete from ${sql.table(table)} where org_id = ${orgId}${dims} and ${days}`.execute(tx);
     }
     const rows: (string | number | null)[][] = [];
     const after: MonthSums = new Map();

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../src/store/db.ts';
 import { hasDims, ROLLUP_SOURCES, rollupTable } from '../../src/store/metric-sources.ts';
 
-/** Every daily and monthly rollup row of an org, in key order. */
+/** Every rollup row of an org (daily, monthly and the deal stage tables), in key order. */
 export async function rollupRows(db: Db, orgId: number) {
   const out: Record<string, unknown[]> = {};
   for (const source of ROLLUP_SOURCES) {
@@ -15,6 +15,11 @@ export async function rollupRows(db: Db, orgId: number) {
         out[table] = rows;
       }
     }
+  }
+  for (const table of ['rollup_deal_stage_day', 'rollup_deal_open_day']) {
+    const { rows } = await sql`select * from ${sql.table(table)} where org_id = ${orgId}
+      order by local_day, stage`.execute(db);
+    out[table] = rows;
   }
   return out;
 }

@@ -105,6 +105,11 @@ const probes: Record<string, Probe> = {
     expect(await facts.findFactRow(s.db, w.b.id, 'app_user', w.aUser)).toBeUndefined();
     expect(await facts.findFactRow(s.db, w.b.id, 'team', w.aTeam)).toBeUndefined();
   },
+  'fact-queries.lockDealRollupFacts': async (s, w) => {
+    const id = await aDeal(s, w);
+    expect(await facts.lockDealRollupFacts(s.db, w.b.id, id)).toBeUndefined();
+    expect((await facts.lockDealRollupFacts(s.db, w.a.id, id))?.amount).toBe(100);
+  },
   'fact-queries.insertFactRow': async (s, w) => {
     // a row of B cannot point at A's people, teams or accounts
     const deal = { amount: 1, currency: 'USD', stage: 'open', status: 'open' as const, created_at: 0 };

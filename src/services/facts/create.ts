@@ -7,6 +7,7 @@ import { assertCanWrite } from './visibility.ts';
 import {
   assertExternalIdFree,
   columnsOf,
+  dealFacts,
   defined,
   itemOf,
   loadRefs,
@@ -37,10 +38,15 @@ export async function createFact({
     const id = await uniqueOr409(() => insertFactRow(tx, ctx.org.id, def.table as never, columns as never));
     const item = await itemOf(tx, ctx, def, id);
     await recordChange(tx, ctx, def, id, 'create', undefined, item);
-    await refreshTouched(tx, ctx, def.table, spec, [
-      ...spec.instants(columns),
-      ...((await spec.moreInstants?.(tx, ctx.org.id, id)) ?? []),
-    ]);
+    const after = await dealFacts(tx, ctx, def.table, id);
+    await refreshTouched(
+      tx,
+      ctx,
+      def.table,
+      spec,
+      [...spec.instants(columns), ...((await spec.moreInstants?.(tx, ctx.org.id, id)) ?? [])],
+      after && { after },
+    );
     return item;
   });
 }

@@ -4,7 +4,7 @@ import { deleteFactRow, findFactRow } from '../../store/fact-queries.ts';
 import type { Ctx } from '../context.ts';
 import type { ApiEntity } from './entity.ts';
 import { assertCanWrite, reachOf } from './visibility.ts';
-import { loadRefs, peopleOf, recordChange, refreshTouched, writableDef } from './write.ts';
+import { dealFacts, loadRefs, peopleOf, recordChange, refreshTouched, writableDef } from './write.ts';
 
 /**
  * Deletes a fact row. What pointed at it is unlinked (an activity's deal),
@@ -29,11 +29,16 @@ export async function deleteFact({
   );
   await inTransaction(ctx.db, async (tx) => {
     const more = (await spec.moreInstants?.(tx, ctx.org.id, input.id)) ?? [];
+    const before = await dealFacts(tx, ctx, def.table, input.id);
     await deleteFactRow(tx, ctx.org.id, def.table as never, input.id);
     await recordChange(tx, ctx, def, input.id, 'delete', def.toItem(row as never));
-    await refreshTouched(tx, ctx, def.table, spec, [
-      ...spec.instants(row as Record<string, unknown>),
-      ...more,
-    ]);
+    await refreshTouched(
+      tx,
+      ctx,
+      def.table,
+      spec,
+      [...spec.instants(row as Record<string, unknown>), ...more],
+      before && { before },
+    );
   });
 }

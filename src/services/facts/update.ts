@@ -8,6 +8,7 @@ import { assertCanWrite, reachOf } from './visibility.ts';
 import {
   assertExternalIdFree,
   columnsOf,
+  dealFacts,
   defined,
   itemOf,
   loadRefs,
@@ -50,14 +51,24 @@ export async function updateFact({
     const before = def.toItem(row as never);
     const columns = await columnsOf(tx, ctx, spec, values);
     await assertExternalIdFree(tx, ctx, def.table, columns.external_id, input.id);
+    const dealBefore = await dealFacts(tx, ctx, def.table, input.id);
     await uniqueOr409(() => updateFactRow(tx, ctx.org.id, def.table as never, input.id, columns as never));
     const item = await itemOf(tx, ctx, def, input.id);
     await recordChange(tx, ctx, def, input.id, 'update', before, item);
-    await refreshTouched(tx, ctx, def.table, spec, [
-      ...spec.instants(row as Record<string, unknown>),
-      ...spec.instants(columns),
-      ...((await spec.moreInstants?.(tx, ctx.org.id, input.id)) ?? []),
-    ]);
+    const after = await dealFacts(tx, ctx, def.table, input.id);
+    await refreshTouched(
+      tx,
+      ctx,
+      def.table,
+      spec,
+      [
+        ...spec.instants(row as Record<string, unknown>),
+        ...(dealBefore ? spec.instants(dealBefore) : []),
+        ...spec.instants(columns),
+        ...((await spec.moreInstants?.(tx, ctx.org.id, input.id)) ?? []),
+      ],
+      dealBefore && { before: dealBefore, after },
+    );
     return item;
   });
 }

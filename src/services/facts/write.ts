@@ -5,11 +5,12 @@ import {
   type FactEntity,
   findFactRow,
   listFactRows,
+  lockDealRollupFacts,
   teamOfUserAt,
   type WritableFact,
 } from '../../store/fact-queries.ts';
 import { sourcesOfTable } from '../../store/metric-sources.ts';
-import { refreshRollups } from '../../store/rollups.ts';
+import { DealRollupDelta, type DealRollupFacts, refreshRollups } from '../../store/rollups.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { ENTITY_DEFS, entityDef } from './entities/index.ts';
@@ -147,12 +148,26 @@ export async function recordChange(
   await audit({ ...ctx, db: tx }, { entity: def.table, entityId: id, action, before, after });
 }
 
+/** A deal's rollup columns as they stand in the transaction (locked on PostgreSQL); undefined for other tables. */
+export const dealFacts = (tx: Db, ctx: Ctx, table: string, id: number) =>
+  table === 'deal' ? lockDealRollupFacts(tx, ctx.org.id, id) : Promise.resolve(undefined);
+
+/** A deal's rollup columns before and after a write (none before a create, none after a delete). */
+export interface DealChange {
+  before?: DealRollupFacts;
+  after?: DealRollupFacts;
+}
+
 /**
- * Refreshes the rollups of each local day an instant of the change falls on
- * (the days in between hold none of its events), for the sources that read
- * the table only. On an org of millions of rows a day of every source costs
- * seconds; a deal closed two months after it was created used to refresh
- * the sixty days between as well.
+ * Refreshes the rollups a write changed, in its transaction. A deal's
+ * change is applied as a delta (its old row counted out, its new one in:
+ * the rollup rows of its days are read and rewritten, no deal is read
+ * again), as an import does. Other tables refresh each local day an
+ * instant of the change falls on (the days in between hold none of its
+ * events), for the sources that read the table only. On an org of
+ * millions of rows a day of every source costs seconds: a deal won two
+ * months after it was created used to refresh the sixty days between of
+ * every source (71 s at scale 240).
  */
 export async function refreshTouched(
   tx: Db,
@@ -161,12 +176,21 @@ export async function refreshTouched(
   table: string,
   spec: WriteSpec<WritableFact>,
   instants: ReadonlyArray<number | null | undefined>,
+  deal?: DealChange,
 ) {
   if (!spec.rolledUp) return;
-  const days = new Map<string, number>();
-  for (const t of instants) {
-    if (typeof t === 'number' && Number.isFinite(t)) days.set(dayOf(t, ctx.org.timeZone), t);
+  const touched = instants.filter((t): t is number => typeof t === 'number' && Number.isFinite(t));
+  if (touched.length === 0) return;
+  if (deal) {
+    const delta = new DealRollupDelta(ctx.org.timeZone);
+    if (deal.before) delta.add(deal.before, -1);
+    if (deal.after) delta.add(deal.after, 1);
+    const range = { fromMs: Math.min(...touched), toMs: Math.max(...touched) };
+    await refreshRollups(tx, ctx.org.id, range, { sources: ['deal'], deltas: [delta] });
+    return;
   }
+  const days = new Map<string, number>();
+  for (const t of touched) days.set(dayOf(t, ctx.org.timeZone), t);
   const sources = sourcesOfTable(table);
   for (const instant of days.values()) {
     await refreshRollups(tx, ctx.org.id, { fromMs: instant, toMs: instant }, { sources });

@@ -304,10 +304,12 @@ describe.each(dialects)('writing facts on %s', (dialect) => {
       createdAt: day(2027, 1, 10),
       closedAt: day(2027, 3, 20),
     });
-    await write.create('deals', {
+    const open = await write.create('deals', {
       ownerId: westRep.id,
       amount: 9_000,
       status: 'open',
+      stage: 'proposal',
+      probability: 40,
       createdAt: day(2027, 2, 1),
     });
     const lead = await write.create('leads', {
@@ -341,6 +343,8 @@ describe.each(dialects)('writing facts on %s', (dialect) => {
     await write.update('activities', call.id, { occurredAt: day(2027, 1, 2), ownerId: westRep.id });
     await write.update('coaching', coaching.id, { hours: 2 });
     await write.update('accounts', account.id, { ownerId: westRep.id, churnedAt: day(2027, 6, 30) });
+    await write.update('deals', open.id, { stage: 'negotiation', probability: 70, segment: 'smb' });
+    await write.update('deals', open.id, { status: 'lost', closedAt: day(2027, 3, 31, 22) });
     await write.delete('deals', deal.id);
     const written = await rollupRows(store.db, world.org.id);
     // the writes left rows behind: the comparison is not between two empty sets
