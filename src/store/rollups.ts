@@ -412,14 +412,23 @@ async function updateMonths(
     }
   }
   const monthly = rollupTable(spec.source, k, 'month');
-  const postgres = dialectOf(tx as unknown as Kysely<unknown>) === 'postgres';
-  for (let start = 0; start < gone.length; start += 1000) {
-    const chunk = gone.slice(start, start + 1000);
-    await sql`delete from ${sql.table(monthly)} where ${sql.raw(postgres ? 'ctid' : 'rowid')}
-      in (${sql.join(chunk.map((id) => sql.lit(postgres ? id : Number(id))))})`.execute(tx);
-  }
+  await deleteByAddress(tx, monthly, gone);
   await insertRows(tx, monthly, ['org_id', 'local_day', ...keyColumnsOf(k), ...spec.parts], written);
 }
+
+/** The rows, read with their address (`rowAddress`) in this transaction, deleted by it. */
+async function deleteByAddress(tx: Db, table: string, addresses: readonly string[]) {
+  const postgres = dialectOf(tx as unknown as Kysely<unknown>) === 'postgres';
+  for (let start = 0; start < addresses.length; start += 1000) {
+    const chunk = addresses.slice(start, start + 1000);
+    await sql`delete from ${sql.table(table)} where ${sql.raw(rowAddress(tx))}
+      in (${sql.join(chunk.map((id) => sql.lit(postgres ? id : Number(id))))})`.execute(tx);
+  }
+}
+
+/** A row's address: rowid on SQLite, ctid on PostgreSQL (stable while the org's refresh lock is held). */
+const rowAddress = (tx: Db) =>
+  dialectOf(tx as unknown as Kysely<unknown>) === 'postgres' ? 'ctid' : 'rowid';
 
 /** Matches one key: each column as itself, NULL by `is null`, so that the (org, [dim,] day, ...) indexes serve it. */
 const keyMatch = (columns: readonly string[], key: RowKey) =>
@@ -443,8 +452,7 @@ async function monthRows(
   candidates: readonly RowKey[],
 ): Promise<Map<string, { rowId: string; parts: bigint[] }>> {
   const keys = keyColumnsOf(k);
-  const rowId = dialectOf(tx as unknown as Kysely<unknown>) === 'postgres' ? 'ctid' : 'rowid';
-  const select = sql`select cast(${sql.raw(rowId)} as text) as row_id, ${sql.join(keys.map((c) => sql.ref(c)))},
+  const select = sql`select cast(${sql.raw(rowAddress(tx))} as text) as row_id, ${sql.join(keys.map((c) => sql.ref(c)))},
       ${sql.join(spec.parts.map((p) => sql`cast(${sql.ref(p)} as text) as ${sql.ref(p)}`))}
     from ${sql.table(rollupTable(spec.source, k, 'month'))}
     where org_id = ${sql.lit(orgId)} and local_day = ${sql.lit(month)}`;
@@ -769,16 +777,20 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
     }
   }
   for (const { k, sums, keys } of tables) {
-    const touched = new Set<number>();
+    const changed: Cell[] = [];
     for (const [day, cells] of sums.days) {
-      for (const cell of cells) {
+      cells.forEach((cell, key) => {
         if (cell?.subarray(0, DEAL_PARTS).some((v) => v !== 0)) {
-          touched.add(day);
-          break;
+          changed.push({ day, key: rowKey(keys, (sums.keys[key] as RowKey).slice(0, keys.length)), cell });
         }
-      }
+      });
     }
-    if (touched.size === 0) continue;
+    if (changed.length === 0) continue;
+    if (changed.length <= FEW_CELLS) {
+      await applyCells(tx, orgId, spec, k, changed);
+      continue;
+    }
+    const touched = new Set(changed.map((c) => c.day));
     const dayList = [...touched].sort((a, b) => a - b);
     const days = { first: dayList[0] as number, last: dayList.at(-1) as number };
     const table = rollupTable(spec.source, k, 'day');
@@ -841,6 +853,61 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
     await updateMonths(tx, orgId, spec, k, before, after);
   }
   return true;
+}
+
+/** A changed rollup row of a delta: its day, its key columns and its sums (parts, then magnitude). */
+interface Cell {
+  day: number;
+  key: RowKey;
+  cell: Float64Array;
+}
+
+/** Up to this many changed rows (a deal or two written through the API), each is updated on its own. */
+const FEW_CELLS = 64;
+
+/**
+ * Applies a delta of a few rows (`applyDelta` rewrites whole days, which
+ * at scale 240 is thousands of rows for one deal): each changed row is
+ * read by its day and key, replaced by its sum with the delta (gone when no
+ * deal event is left in it), and the months updated from those rows alone.
+ */
+async function applyCells(
+  tx: Db,
+  orgId: number,
+  spec: SourceSpec,
+  k: 'owner' | 'dim',
+  changed: readonly Cell[],
+) {
+  const keys = keyColumnsOf(k);
+  const table = rollupTable(spec.source, k, 'day');
+  const monthOf = monthStarts();
+  const before: MonthSums = new Map();
+  const after: MonthSums = new Map();
+  const gone: string[] = [];
+  const written: unknown[][] = [];
+  for (const { day, key, cell } of changed) {
+    const { rows } = await sql<Record<string, string>>`
+      select cast(${sql.raw(rowAddress(tx))} as text) as row_id,
+        ${sql.join(spec.parts.map((p) => sql`cast(${sql.ref(p)} as text) as ${sql.ref(p)}`))}
+      from ${sql.table(table)}
+      where org_id = ${sql.lit(orgId)} and local_day = ${sql.lit(day)} and ${keyMatch(keys, key)}`.execute(
+      tx,
+    );
+    const was = spec.parts.map((p) => rows.reduce((sum, row) => sum + BigInt(row[p] as string), 0n));
+    const now = was.map((value, i) => value + BigInt(at(cell, i)));
+    if (rows.length > 0) {
+      gone.push(...rows.map((row) => row.row_id as string));
+      addSums(before, monthOf(day), key, was.map(String));
+    }
+    // A row exists while some deal event falls in it.
+    if ((now[CREATED] as bigint) + (now[WON] as bigint) + (now[LOST] as bigint) !== 0n) {
+      written.push([orgId, day, ...key, ...now.map(String)]);
+      addSums(after, monthOf(day), key, now.map(String));
+    }
+  }
+  await deleteByAddress(tx, table, gone);
+  await insertRows(tx, table, ['org_id', 'local_day', ...keys, ...spec.parts], written);
+  await updateMonths(tx, orgId, spec, k, before, after);
 }
 
 /** Multi-row inserts of plain values, a few hundred rows a statement. */
