@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../src/store/db.ts';
 import { hasDims, ROLLUP_SOURCES, rollupTable } from '../../src/store/metric-sources.ts';
+import { OPEN_STAGES_TABLE, STAGE_OUTCOMES_TABLE } from '../../src/store/stage-rollup.ts';
 
 /** Every rollup row of an org (daily, monthly and the deal stage tables), in key order. */
 export async function rollupRows(db: Db, orgId: number) {
@@ -16,7 +17,7 @@ export async function rollupRows(db: Db, orgId: number) {
       }
     }
   }
-  for (const table of ['rollup_deal_stage_day', 'rollup_deal_open_day']) {
+  for (const table of [STAGE_OUTCOMES_TABLE, OPEN_STAGES_TABLE]) {
     const { rows } = await sql`select * from ${sql.table(table)} where org_id = ${orgId}
       order by local_day, stage`.execute(db);
     out[table] = rows;

@@ -5,12 +5,11 @@ import type { Org } from '../../../src/core/org.ts';
 import type { Ctx } from '../../../src/services/context.ts';
 import { DeferredIndexes } from '../../../src/store/bulk-insert.ts';
 import type { Db } from '../../../src/store/db.ts';
-import { hasDims, ROLLUP_SOURCES, rollupTable } from '../../../src/store/metric-sources.ts';
 import { createOrg } from '../../../src/store/org-queries.ts';
 import { refreshRollups } from '../../../src/store/rollups.ts';
-import { OPEN_STAGES_TABLE, STAGE_OUTCOMES_TABLE } from '../../../src/store/stage-rollup.ts';
 import { createTeam } from '../../../src/store/team-queries.ts';
 import { createUser, moveUserToTeam } from '../../../src/store/user-queries.ts';
+import { rollupRows } from '../../helpers/rollups.ts';
 import { dialects, freshStore, type TestStore } from '../../helpers/stores.ts';
 import { instantOf, type When, ZONES } from '../../store/metrics/random-org.ts';
 import { importText } from './setup.ts';
@@ -30,28 +29,6 @@ async function dealIndexes(db: Db, dialect: string) {
       : await sql<{ name: string; definition: string }>`select name, sql as definition from sqlite_master
           where type = 'index' and tbl_name = 'deal' order by 1`.execute(db);
   return rows;
-}
-
-/** Every rollup row of an org, the stage tables' included, in key order. */
-async function rollupRows(db: Db, orgId: number) {
-  const out: Record<string, unknown[]> = {};
-  for (const table of [STAGE_OUTCOMES_TABLE, OPEN_STAGES_TABLE]) {
-    const { rows } = await sql`select * from ${sql.table(table)} where org_id = ${orgId}
-      order by local_day, stage`.execute(db);
-    out[table] = rows;
-  }
-  for (const source of ROLLUP_SOURCES) {
-    for (const keyed of hasDims(source) ? (['owner', 'dim'] as const) : (['owner'] as const)) {
-      for (const grain of ['day', 'month'] as const) {
-        const table = rollupTable(source, keyed, grain);
-        const keys = keyed === 'owner' ? 'local_day, owner_id, team_id' : 'dim, value, local_day, team_id';
-        const { rows } = await sql`select * from ${sql.table(table)} where org_id = ${orgId}
-          order by ${sql.raw(keys)}`.execute(db);
-        out[table] = rows;
-      }
-    }
-  }
-  return out;
 }
 
 const when = fc.record({

@@ -1,33 +1,14 @@
 import fc from 'fast-check';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS, type MetricDef, type MetricFilters } from '../../../src/core/metrics/index.ts';
 import { addDays, type Grain } from '../../../src/core/periods/index.ts';
 import type { Ctx } from '../../../src/services/context.ts';
 import { systemActor } from '../../../src/services/context.ts';
 import { computeMetric, metricSeries } from '../../../src/services/metrics/index.ts';
-import type { Db } from '../../../src/store/db.ts';
-import { hasDims, ROLLUP_SOURCES, rollupTable } from '../../../src/store/metric-sources.ts';
 import { refreshRollups } from '../../../src/store/rollups.ts';
+import { rollupRows } from '../../helpers/rollups.ts';
 import { dialects, freshStore, type TestStore } from '../../helpers/stores.ts';
 import { BASE_DAY, type Built, dealArb, dealRow, instantOf, orgArb, writeRandomOrg } from './random-org.ts';
-
-/** Every rollup row of an org, in a fixed order: two refreshes that agree give equal snapshots. */
-async function snapshot(db: Db, orgId: number) {
-  const out: Record<string, unknown[]> = {};
-  for (const source of ROLLUP_SOURCES) {
-    for (const keyed of hasDims(source) ? (['owner', 'dim'] as const) : (['owner'] as const)) {
-      for (const grain of ['day', 'month'] as const) {
-        const table = rollupTable(source, keyed, grain);
-        const keys = keyed === 'owner' ? 'local_day, owner_id, team_id' : 'dim, value, local_day, team_id';
-        const { rows } = await sql`select * from ${sql.table(table)} where org_id = ${orgId}
-          order by ${sql.raw(keys)}`.execute(db);
-        out[table] = rows;
-      }
-    }
-  }
-  return out;
-}
 
 /** One question per metric, drawn so that it is valid for that metric. */
 const questionArb = fc.record({
@@ -183,9 +164,9 @@ describe.each(dialects)('rollups on %s', (dialect) => {
           fromMs: Math.min(...touched),
           toMs: Math.max(...touched),
         });
-        const ranged = await snapshot(store.db, built.org.id);
+        const ranged = await rollupRows(store.db, built.org.id);
         await refreshRollups(store.db, built.org.id);
-        expect(ranged).toEqual(await snapshot(store.db, built.org.id));
+        expect(ranged).toEqual(await rollupRows(store.db, built.org.id));
       }),
       { numRuns: dialect === 'postgres' ? 6 : 12 },
     );
@@ -197,9 +178,9 @@ describe.each(dialects)('rollups on %s', (dialect) => {
       : never;
     const built = await writeRandomOrg(store.db, { ...spec, zone: 'Europe/Berlin' }, 'idem');
     await refreshRollups(store.db, built.org.id);
-    const first = await snapshot(store.db, built.org.id);
+    const first = await rollupRows(store.db, built.org.id);
     await refreshRollups(store.db, built.org.id);
-    expect(await snapshot(store.db, built.org.id)).toEqual(first);
+    expect(await rollupRows(store.db, built.org.id)).toEqual(first);
 
     await store.db
       .updateTable('org')
