@@ -550,6 +550,22 @@ export async function findFactRow<E extends FactEntity>(
   return rows[0];
 }
 
+/** Tables the API writes (teams and users have their own services). */
+export type WritableFact = Exclude<FactEntity, 'team' | 'app_user'>;
+
+/**
+ * Locks row `id` of `table` for the rest of the transaction on PostgreSQL
+ * (FOR UPDATE), so that what a write reads of it stays true until it
+ * commits; SQLite's write transaction already excludes every other writer.
+ * False when the org has no such row.
+ */
+export async function lockFactRow(tx: Db, orgId: number, table: WritableFact, id: number): Promise<boolean> {
+  const lock = dialectOf(tx as unknown as Kysely<unknown>) === 'postgres' ? sql` for update` : sql``;
+  const { rows } =
+    await sql`select id from ${sql.table(table)} where org_id = ${orgId} and id = ${id}${lock}`.execute(tx);
+  return rows.length > 0;
+}
+
 /**
  * The columns of deal `id` that decide its rollup rows (`DEAL_ROLLUP_COLUMNS`),
  * read for a change in the same transaction: on PostgreSQL the row is
@@ -568,9 +584,6 @@ export async function lockDealRollupFacts(
     where org_id = ${orgId} and id = ${id}${lock}`.execute(tx);
   return rows[0];
 }
-
-/** Tables the API writes (teams and users have their own services). */
-export type WritableFact = Exclude<FactEntity, 'team' | 'app_user'>;
 
 export type NewFact<E extends WritableFact> = Omit<Insertable<Database[E]>, 'id' | 'org_id'>;
 export type FactChange<E extends WritableFact> = Omit<Updateable<Database[E]>, 'id' | 'org_id'>;

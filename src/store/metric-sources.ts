@@ -246,14 +246,17 @@ function leadEvent(name: string, column: string, parts: EventSpec['parts']): Eve
   };
 }
 
+/** The alias of `table` in an event's FROM clause (`deal f`, `subscription s join account f`), if it is there. */
+export const tableAlias = (from: string, table: string): string | undefined =>
+  new RegExp(`(?:^|\\bjoin )${table} (\\w+)`).exec(from)?.[1];
+
 /**
  * The rollup sources whose events read `table` (a fact table): what a
  * write to it can change. A subscription is part of its account's source.
  */
 export function sourcesOfTable(table: string): RollupSource[] {
-  const reads = (from: string) => new RegExp(`(^|\\bjoin )${table} `).test(from);
   return Object.values(sourceSpecs('sqlite'))
-    .filter((spec) => spec.events.some((event) => reads(event.from)))
+    .filter((spec) => spec.events.some((event) => tableAlias(event.from, table) !== undefined))
     .map((spec) => spec.source);
 }
 

@@ -22,6 +22,8 @@ import {
   rollupTable,
   type SourceSpec,
   sourceSpecs,
+  sourcesOfTable,
+  tableAlias,
 } from './metric-sources.ts';
 import { orgIs } from './metric-sql.ts';
 import { refreshStageOutcomes, StageSums } from './stage-rollup.ts';
@@ -55,6 +57,13 @@ export interface RefreshOptions {
    * range of a double, the days are rebuilt from the facts as usual.
    */
   deltas?: readonly DealRollupDelta[];
+  /**
+   * The events of the rows a write changed, read before and after it
+   * (`rowEvents`): their sources are updated by the difference, row by row,
+   * without reading the day's other facts. Used when the rollups are built
+   * in their time zone; otherwise the days are rebuilt as usual.
+   */
+  rows?: { before: RowEvents; after: RowEvents };
 }
 
 /** PostgreSQL advisory lock namespace ('HADF') for rollup refreshes, taken per org. */
@@ -97,6 +106,14 @@ export async function refreshRollups(
       for (const source of options.sources ?? ROLLUP_SOURCES) {
         const delta = options.deltas?.find((d) => d.source === source && d.timeZone === timeZone);
         if (delta && (await applyDelta(tx, orgId, specs[source], delta))) continue;
+        const rows = options.rows;
+        if (rows && rows.before.timeZone === timeZone && rows.after.timeZone === timeZone) {
+          const [before, after] = [rows.before.bySource.get(source), rows.after.bySource.get(source)];
+          if (before || after) {
+            await applyRowEvents(tx, orgId, specs[source], timeZone, before ?? new Map(), after ?? new Map());
+            continue;
+          }
+        }
         pieces ??= localDayPieces(days.first, days.last, timeZone);
         const bounds = { startMs: pieces[0]?.fromMs ?? from, endMs: pieces.at(-1)?.toMs ?? to };
         await rebuildDays(tx, orgId, specs[source], days, localDay(pieces), bounds);
@@ -777,7 +794,7 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
     }
   }
   for (const { k, sums, keys } of tables) {
-    const changed: Cell[] = [];
+    const changed: Array<{ day: number; key: RowKey; cell: Float64Array }> = [];
     for (const [day, cells] of sums.days) {
       cells.forEach((cell, key) => {
         if (cell?.subarray(0, DEAL_PARTS).some((v) => v !== 0)) {
@@ -787,7 +804,15 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
     }
     if (changed.length === 0) continue;
     if (changed.length <= FEW_CELLS) {
-      await applyCells(tx, orgId, spec, k, changed);
+      const cells = changed.map(({ day, key, cell }) => ({
+        day,
+        key,
+        delta: spec.parts.map((_, i) => BigInt(at(cell, i))),
+        // A row exists while some deal event falls in it (every deal event counts one of these).
+        keep: (now: readonly bigint[]) =>
+          (now[CREATED] as bigint) + (now[WON] as bigint) + (now[LOST] as bigint) !== 0n,
+      }));
+      await applyCells(tx, orgId, spec, k, cells);
       continue;
     }
     const touched = new Set(changed.map((c) => c.day));
@@ -855,28 +880,30 @@ async function applyDelta(tx: Db, orgId: number, spec: SourceSpec, delta: DealRo
   return true;
 }
 
-/** A changed rollup row of a delta: its day, its key columns and its sums (parts, then magnitude). */
-interface Cell {
+/** A change of one daily rollup row: its day and key, what to add to its parts, and whether it stays. */
+interface CellChange {
   day: number;
   key: RowKey;
-  cell: Float64Array;
+  delta: readonly bigint[];
+  /** Whether the row exists after the change, given its new parts and whether it existed before. */
+  keep(now: readonly bigint[], existed: boolean): boolean | Promise<boolean>;
 }
 
 /** Up to this many changed rows (a deal or two written through the API), each is updated on its own. */
 const FEW_CELLS = 64;
 
 /**
- * Applies a delta of a few rows (`applyDelta` rewrites whole days, which
- * at scale 240 is thousands of rows for one deal): each changed row is
- * read by its day and key, replaced by its sum with the delta (gone when no
- * deal event is left in it), and the months updated from those rows alone.
+ * Applies the changes of a few daily rows (`applyDelta` rewrites whole
+ * days, which at scale 240 is thousands of rows for one deal): each row is
+ * read by its day and key, replaced by its sum with the change (or gone),
+ * and the months are updated from those rows alone.
  */
 async function applyCells(
   tx: Db,
   orgId: number,
   spec: SourceSpec,
   k: 'owner' | 'dim',
-  changed: readonly Cell[],
+  changed: readonly CellChange[],
 ) {
   const keys = keyColumnsOf(k);
   const table = rollupTable(spec.source, k, 'day');
@@ -885,7 +912,7 @@ async function applyCells(
   const after: MonthSums = new Map();
   const gone: string[] = [];
   const written: unknown[][] = [];
-  for (const { day, key, cell } of changed) {
+  for (const { day, key, delta, keep } of changed) {
     const { rows } = await sql<Record<string, string>>`
       select cast(${sql.raw(rowAddress(tx))} as text) as row_id,
         ${sql.join(spec.parts.map((p) => sql`cast(${sql.ref(p)} as text) as ${sql.ref(p)}`))}
@@ -894,13 +921,12 @@ async function applyCells(
       tx,
     );
     const was = spec.parts.map((p) => rows.reduce((sum, row) => sum + BigInt(row[p] as string), 0n));
-    const now = was.map((value, i) => value + BigInt(at(cell, i)));
+    const now = was.map((value, i) => value + (delta[i] ?? 0n));
     if (rows.length > 0) {
       gone.push(...rows.map((row) => row.row_id as string));
       addSums(before, monthOf(day), key, was.map(String));
     }
-    // A row exists while some deal event falls in it.
-    if ((now[CREATED] as bigint) + (now[WON] as bigint) + (now[LOST] as bigint) !== 0n) {
+    if (await keep(now, rows.length > 0)) {
       written.push([orgId, day, ...key, ...now.map(String)]);
       addSums(after, monthOf(day), key, now.map(String));
     }
@@ -908,6 +934,143 @@ async function applyCells(
   await deleteByAddress(tx, table, gone);
   await insertRows(tx, table, ['org_id', 'local_day', ...keys, ...spec.parts], written);
   await updateMonths(tx, orgId, spec, k, before, after);
+}
+
+/**
+ * The rollup events of some rows of one fact table (what they add to each
+ * daily rollup row), per source that reads the table: read before and after
+ * a write, their difference is the write's change of the rollups
+ * (`RefreshOptions.rows`). Local days are of `timeZone`.
+ */
+export interface RowEvents {
+  timeZone: string;
+  bySource: Map<RollupSource, Map<string, EventCell>>;
+}
+
+/** What some rows' events add to one daily rollup row: its parts, and how many events fall in it. */
+interface EventCell {
+  k: 'owner' | 'dim';
+  day: number;
+  key: RowKey;
+  parts: bigint[];
+  events: number;
+}
+
+/** No events: the rows before a create, or after a delete. */
+export const noRowEvents = (timeZone: string): RowEvents => ({ timeZone, bySource: new Map() });
+
+/** The events of rows `ids` of `table` in the org, for every rollup source that reads the table. */
+export async function rowEvents(
+  tx: Db,
+  orgId: number,
+  timeZone: string,
+  table: string,
+  ids: readonly number[],
+): Promise<RowEvents> {
+  const out = noRowEvents(timeZone);
+  const specs = sourceSpecs(dialectOf(tx as unknown as Kysely<unknown>));
+  const localDays = new LocalDays(timeZone);
+  for (const source of sourcesOfTable(table)) {
+    const spec = specs[source];
+    const dims = Object.keys(spec.dims) as FilterName[];
+    const cells = new Map<string, EventCell>();
+    const add = (k: 'owner' | 'dim', day: number, key: RowKey, parts: readonly bigint[]) => {
+      const id = JSON.stringify([k, day, key]);
+      const cell = cells.get(id) ?? { k, day, key, parts: spec.parts.map(() => 0n), events: 0 };
+      cell.parts = cell.parts.map((value, i) => value + (parts[i] ?? 0n));
+      cell.events += 1;
+      cells.set(id, cell);
+    };
+    for (const event of spec.events) {
+      const alias = tableAlias(event.from, table);
+      if (!alias) continue;
+      const { rows } = await sql<Record<string, unknown>>`
+        select ${sql.raw(event.time)} as t, ${sql.raw(spec.owner)} as o, ${sql.raw(spec.team)} as tm,
+          ${sql.join([...dims.map((dim, i) => sql`${sql.raw(spec.dims[dim] as string)} as ${sql.ref(`v${i}`)}`), eventParts(spec, event)])}
+        from ${sql.raw(event.from)}
+        where ${eventWhere(event, orgId, null)} and ${sql.raw(`${alias}.id`)} in (${sql.join(ids.map((id) => sql.lit(id)))})`.execute(
+        tx,
+      );
+      for (const row of rows) {
+        if (row.t === null || row.t === undefined) continue;
+        const day = localDays.of(Number(row.t));
+        const parts = spec.parts.map((p) => BigInt(Number(row[p] ?? 0)));
+        add('owner', day, rowKey(keyColumnsOf('owner'), [row.o, row.tm]), parts);
+        dims.forEach((dim, i) => {
+          add('dim', day, rowKey(keyColumnsOf('dim'), [dim, row[`v${i}`], row.tm]), parts);
+        });
+      }
+    }
+    out.bySource.set(source, cells);
+  }
+  return out;
+}
+
+/**
+ * Applies the difference of two readings of the same rows' events to one
+ * source's daily rows and months. A row stays while some event falls in
+ * it: one of the written rows' (counted), a non-zero sum, or, when neither
+ * tells, another fact's event of that day and key (asked of the facts).
+ */
+async function applyRowEvents(
+  tx: Db,
+  orgId: number,
+  spec: SourceSpec,
+  timeZone: string,
+  before: ReadonlyMap<string, EventCell>,
+  after: ReadonlyMap<string, EventCell>,
+) {
+  // Where every event adds 1 to some part (leads: created, MQL, SQL, converted), a row of zeros has no
+  // event left, and the facts need not be asked.
+  const counted = spec.events.every((event) => Object.values(event.parts).includes('1'));
+  for (const k of hasDims(spec.source) ? (['owner', 'dim'] as const) : (['owner'] as const)) {
+    const changed: CellChange[] = [];
+    for (const id of new Set([...before.keys(), ...after.keys()])) {
+      const [was, now] = [before.get(id), after.get(id)];
+      const cell = (now ?? was) as EventCell;
+      if (cell.k !== k) continue;
+      const delta = spec.parts.map((_, i) => (now?.parts[i] ?? 0n) - (was?.parts[i] ?? 0n));
+      const events = now?.events ?? 0;
+      if (events === (was?.events ?? 0) && delta.every((d) => d === 0n)) continue;
+      changed.push({
+        day: cell.day,
+        key: cell.key,
+        delta,
+        keep: async (parts, existed) =>
+          events > 0 ||
+          parts.some((p) => p !== 0n) ||
+          (existed && !counted && (await otherEventIn(tx, orgId, spec, k, cell.day, cell.key, timeZone))),
+      });
+    }
+    if (changed.length > 0) await applyCells(tx, orgId, spec, k, changed);
+  }
+}
+
+/** Whether any fact has an event of `spec` on local day `day` with rollup key `key`. */
+async function otherEventIn(
+  tx: Db,
+  orgId: number,
+  spec: SourceSpec,
+  k: 'owner' | 'dim',
+  day: number,
+  key: RowKey,
+  timeZone: string,
+): Promise<boolean> {
+  const pieces = localDayPieces(day, day, timeZone);
+  const bounds = { startMs: pieces[0]?.fromMs ?? 0, endMs: pieces.at(-1)?.toMs ?? 0 };
+  const is = (expression: string, value: string | number | null) =>
+    value === null ? sql`(${sql.raw(expression)}) is null` : sql`(${sql.raw(expression)}) = ${value}`;
+  const [dim, value, dimTeam] = key;
+  const match =
+    k === 'owner'
+      ? sql`${is(spec.owner, key[0] ?? null)} and ${is(spec.team, key[1] ?? null)}`
+      : sql`${is(spec.dims[dim as FilterName] as string, value ?? null)} and ${is(spec.team, dimTeam ?? null)}`;
+  for (const event of spec.events) {
+    const { rows } = await sql`select 1 as hit from ${sql.raw(event.from)}
+      where ${eventWhere(event, orgId, bounds)} and ${match} limit 1`.execute(tx);
+    if (rows.length > 0) return true;
+  }
+  return false;
 }
 
 /** Multi-row inserts of plain values, a few hundred rows a statement. */

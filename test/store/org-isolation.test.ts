@@ -105,6 +105,11 @@ const probes: Record<string, Probe> = {
     expect(await facts.findFactRow(s.db, w.b.id, 'app_user', w.aUser)).toBeUndefined();
     expect(await facts.findFactRow(s.db, w.b.id, 'team', w.aTeam)).toBeUndefined();
   },
+  'fact-queries.lockFactRow': async (s, w) => {
+    const id = await aDeal(s, w);
+    expect(await facts.lockFactRow(s.db, w.b.id, 'deal', id)).toBe(false);
+    expect(await facts.lockFactRow(s.db, w.a.id, 'deal', id)).toBe(true);
+  },
   'fact-queries.lockDealRollupFacts': async (s, w) => {
     const id = await aDeal(s, w);
     expect(await facts.lockDealRollupFacts(s.db, w.b.id, id)).toBeUndefined();

@@ -1,5 +1,5 @@
 import { inTransaction } from '../../store/db.ts';
-import { insertFactRow } from '../../store/fact-queries.ts';
+import { insertFactRow, type WritableFact } from '../../store/fact-queries.ts';
 import type { Ctx } from '../context.ts';
 import type { ApiEntity } from './entity.ts';
 import { parseOrThrow } from './list-query.ts';
@@ -7,13 +7,13 @@ import { assertCanWrite } from './visibility.ts';
 import {
   assertExternalIdFree,
   columnsOf,
-  dealFacts,
   defined,
   itemOf,
   loadRefs,
   peopleOf,
   recordChange,
   refreshTouched,
+  rowState,
   uniqueOr409,
   writableDef,
 } from './write.ts';
@@ -38,14 +38,14 @@ export async function createFact({
     const id = await uniqueOr409(() => insertFactRow(tx, ctx.org.id, def.table as never, columns as never));
     const item = await itemOf(tx, ctx, def, id);
     await recordChange(tx, ctx, def, id, 'create', undefined, item);
-    const after = await dealFacts(tx, ctx, def.table, id);
+    const after = await rowState(tx, ctx, def.table as WritableFact, id);
     await refreshTouched(
       tx,
       ctx,
       def.table,
       spec,
       [...spec.instants(columns), ...((await spec.moreInstants?.(tx, ctx.org.id, id)) ?? [])],
-      after && { after },
+      { after },
     );
     return item;
   });

@@ -1,10 +1,10 @@
 import { notFound } from '../../core/errors.ts';
 import { inTransaction } from '../../store/db.ts';
-import { deleteFactRow, findFactRow } from '../../store/fact-queries.ts';
+import { deleteFactRow, findFactRow, type WritableFact } from '../../store/fact-queries.ts';
 import type { Ctx } from '../context.ts';
 import type { ApiEntity } from './entity.ts';
 import { assertCanWrite, reachOf } from './visibility.ts';
-import { dealFacts, loadRefs, peopleOf, recordChange, refreshTouched, writableDef } from './write.ts';
+import { loadRefs, peopleOf, recordChange, refreshTouched, rowState, writableDef } from './write.ts';
 
 /**
  * Deletes a fact row. What pointed at it is unlinked (an activity's deal),
@@ -29,7 +29,7 @@ export async function deleteFact({
   );
   await inTransaction(ctx.db, async (tx) => {
     const more = (await spec.moreInstants?.(tx, ctx.org.id, input.id)) ?? [];
-    const before = await dealFacts(tx, ctx, def.table, input.id);
+    const before = await rowState(tx, ctx, def.table as WritableFact, input.id);
     await deleteFactRow(tx, ctx.org.id, def.table as never, input.id);
     await recordChange(tx, ctx, def, input.id, 'delete', def.toItem(row as never));
     await refreshTouched(
@@ -38,7 +38,7 @@ export async function deleteFact({
       def.table,
       spec,
       [...spec.instants(row as Record<string, unknown>), ...more],
-      before && { before },
+      { before },
     );
   });
 }

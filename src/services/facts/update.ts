@@ -1,6 +1,6 @@
 import { notFound } from '../../core/errors.ts';
 import { inTransaction } from '../../store/db.ts';
-import { findFactRow, updateFactRow } from '../../store/fact-queries.ts';
+import { findFactRow, updateFactRow, type WritableFact } from '../../store/fact-queries.ts';
 import type { Ctx } from '../context.ts';
 import type { ApiEntity } from './entity.ts';
 import { parseOrThrow } from './list-query.ts';
@@ -8,13 +8,13 @@ import { assertCanWrite, reachOf } from './visibility.ts';
 import {
   assertExternalIdFree,
   columnsOf,
-  dealFacts,
   defined,
   itemOf,
   loadRefs,
   peopleOf,
   recordChange,
   refreshTouched,
+  rowState,
   uniqueOr409,
   writableDef,
 } from './write.ts';
@@ -51,11 +51,11 @@ export async function updateFact({
     const before = def.toItem(row as never);
     const columns = await columnsOf(tx, ctx, spec, values);
     await assertExternalIdFree(tx, ctx, def.table, columns.external_id, input.id);
-    const dealBefore = await dealFacts(tx, ctx, def.table, input.id);
+    const stateBefore = await rowState(tx, ctx, def.table as WritableFact, input.id);
     await uniqueOr409(() => updateFactRow(tx, ctx.org.id, def.table as never, input.id, columns as never));
     const item = await itemOf(tx, ctx, def, input.id);
     await recordChange(tx, ctx, def, input.id, 'update', before, item);
-    const after = await dealFacts(tx, ctx, def.table, input.id);
+    const stateAfter = await rowState(tx, ctx, def.table as WritableFact, input.id);
     await refreshTouched(
       tx,
       ctx,
@@ -63,11 +63,11 @@ export async function updateFact({
       spec,
       [
         ...spec.instants(row as Record<string, unknown>),
-        ...(dealBefore ? spec.instants(dealBefore) : []),
+        ...(stateBefore.deal ? spec.instants(stateBefore.deal) : []),
         ...spec.instants(columns),
         ...((await spec.moreInstants?.(tx, ctx.org.id, input.id)) ?? []),
       ],
-      dealBefore && { before: dealBefore, after },
+      { before: stateBefore, after: stateAfter },
     );
     return item;
   });

@@ -6,11 +6,19 @@ import {
   findFactRow,
   listFactRows,
   lockDealRollupFacts,
+  lockFactRow,
   teamOfUserAt,
   type WritableFact,
 } from '../../store/fact-queries.ts';
 import { sourcesOfTable } from '../../store/metric-sources.ts';
-import { DealRollupDelta, type DealRollupFacts, refreshRollups } from '../../store/rollups.ts';
+import {
+  DealRollupDelta,
+  type DealRollupFacts,
+  noRowEvents,
+  type RowEvents,
+  refreshRollups,
+  rowEvents,
+} from '../../store/rollups.ts';
 import { audit } from '../audit.ts';
 import type { Ctx } from '../context.ts';
 import { ENTITY_DEFS, entityDef } from './entities/index.ts';
@@ -148,26 +156,34 @@ export async function recordChange(
   await audit({ ...ctx, db: tx }, { entity: def.table, entityId: id, action, before, after });
 }
 
-/** A deal's rollup columns as they stand in the transaction (locked on PostgreSQL); undefined for other tables. */
-export const dealFacts = (tx: Db, ctx: Ctx, table: string, id: number) =>
-  table === 'deal' ? lockDealRollupFacts(tx, ctx.org.id, id) : Promise.resolve(undefined);
+/**
+ * What a write changes in the rollups, read in its transaction before and
+ * after it: a deal's rollup columns, or the events of another fact row.
+ * The row is locked first on PostgreSQL (`lockFactRow`), so that nothing
+ * else changes it between this read and the write's commit.
+ */
+export interface RowState {
+  deal?: DealRollupFacts;
+  events?: RowEvents;
+}
 
-/** A deal's rollup columns before and after a write (none before a create, none after a delete). */
-export interface DealChange {
-  before?: DealRollupFacts;
-  after?: DealRollupFacts;
+export async function rowState(tx: Db, ctx: Ctx, table: WritableFact, id: number): Promise<RowState> {
+  if (table === 'deal') return { deal: await lockDealRollupFacts(tx, ctx.org.id, id) };
+  if (sourcesOfTable(table).length === 0) return {};
+  await lockFactRow(tx, ctx.org.id, table, id);
+  return { events: await rowEvents(tx, ctx.org.id, ctx.org.timeZone, table, [id]) };
 }
 
 /**
- * Refreshes the rollups a write changed, in its transaction. A deal's
- * change is applied as a delta (its old row counted out, its new one in:
- * the rollup rows of its days are read and rewritten, no deal is read
- * again), as an import does. Other tables refresh each local day an
- * instant of the change falls on (the days in between hold none of its
- * events), for the sources that read the table only. On an org of
- * millions of rows a day of every source costs seconds: a deal won two
- * months after it was created used to refresh the sixty days between of
- * every source (71 s at scale 240).
+ * Refreshes the rollups a write changed, in its transaction, from the row's
+ * state before and after it (none before a create, none after a delete):
+ * the row's old contribution is counted out and its new one in, each
+ * changed rollup row updated by its day and key, as an import does for a
+ * deal. Without them (spend has no rollups), each local day an instant of
+ * the change falls on is rebuilt, for the sources that read the table. On
+ * an org of millions of rows a day of every source costs seconds: a deal
+ * won two months after it was created used to refresh the sixty days
+ * between, every source (71 s at scale 240).
  */
 export async function refreshTouched(
   tx: Db,
@@ -176,22 +192,29 @@ export async function refreshTouched(
   table: string,
   spec: WriteSpec<WritableFact>,
   instants: ReadonlyArray<number | null | undefined>,
-  deal?: DealChange,
+  change: { before?: RowState; after?: RowState } = {},
 ) {
   if (!spec.rolledUp) return;
   const touched = instants.filter((t): t is number => typeof t === 'number' && Number.isFinite(t));
-  if (touched.length === 0) return;
-  if (deal) {
+  const { before, after } = change;
+  const range = { fromMs: Math.min(...touched), toMs: Math.max(...touched) };
+  if (before?.deal || after?.deal) {
     const delta = new DealRollupDelta(ctx.org.timeZone);
-    if (deal.before) delta.add(deal.before, -1);
-    if (deal.after) delta.add(deal.after, 1);
-    const range = { fromMs: Math.min(...touched), toMs: Math.max(...touched) };
-    await refreshRollups(tx, ctx.org.id, range, { sources: ['deal'], deltas: [delta] });
+    if (before?.deal) delta.add(before.deal, -1);
+    if (after?.deal) delta.add(after.deal, 1);
+    if (touched.length > 0)
+      await refreshRollups(tx, ctx.org.id, range, { sources: ['deal'], deltas: [delta] });
+    return;
+  }
+  const sources = sourcesOfTable(table);
+  if (before?.events || after?.events) {
+    const none = noRowEvents(ctx.org.timeZone);
+    const rows = { before: before?.events ?? none, after: after?.events ?? none };
+    if (touched.length > 0) await refreshRollups(tx, ctx.org.id, range, { sources, rows });
     return;
   }
   const days = new Map<string, number>();
   for (const t of touched) days.set(dayOf(t, ctx.org.timeZone), t);
-  const sources = sourcesOfTable(table);
   for (const instant of days.values()) {
     await refreshRollups(tx, ctx.org.id, { fromMs: instant, toMs: instant }, { sources });
   }
