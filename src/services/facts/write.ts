@@ -1,5 +1,4 @@
 import { HadafError, invalid, notFound } from '../../core/errors.ts';
-import { dayOf } from '../../core/periods/index.ts';
 import type { Db } from '../../store/db.ts';
 import {
   type FactEntity,
@@ -179,11 +178,10 @@ export async function rowState(tx: Db, ctx: Ctx, table: WritableFact, id: number
  * state before and after it (none before a create, none after a delete):
  * the row's old contribution is counted out and its new one in, each
  * changed rollup row updated by its day and key, as an import does for a
- * deal. Without them (spend has no rollups), each local day an instant of
- * the change falls on is rebuilt, for the sources that read the table. On
- * an org of millions of rows a day of every source costs seconds: a deal
- * won two months after it was created used to refresh the sixty days
- * between, every source (71 s at scale 240).
+ * deal; no day is rebuilt from the facts. `instants` are the change's
+ * event instants (a source without a state is rebuilt over their span).
+ * At scale 240 a deal won two months after it was created used to take
+ * 71 s: every source, every day between its two dates.
  */
 export async function refreshTouched(
   tx: Db,
@@ -192,30 +190,20 @@ export async function refreshTouched(
   table: string,
   spec: WriteSpec<WritableFact>,
   instants: ReadonlyArray<number | null | undefined>,
-  change: { before?: RowState; after?: RowState } = {},
+  change: { before?: RowState; after?: RowState },
 ) {
-  if (!spec.rolledUp) return;
   const touched = instants.filter((t): t is number => typeof t === 'number' && Number.isFinite(t));
+  if (!spec.rolledUp || touched.length === 0) return;
   const { before, after } = change;
   const range = { fromMs: Math.min(...touched), toMs: Math.max(...touched) };
   if (before?.deal || after?.deal) {
     const delta = new DealRollupDelta(ctx.org.timeZone);
     if (before?.deal) delta.add(before.deal, -1);
     if (after?.deal) delta.add(after.deal, 1);
-    if (touched.length > 0)
-      await refreshRollups(tx, ctx.org.id, range, { sources: ['deal'], deltas: [delta] });
+    await refreshRollups(tx, ctx.org.id, range, { sources: ['deal'], deltas: [delta] });
     return;
   }
-  const sources = sourcesOfTable(table);
-  if (before?.events || after?.events) {
-    const none = noRowEvents(ctx.org.timeZone);
-    const rows = { before: before?.events ?? none, after: after?.events ?? none };
-    if (touched.length > 0) await refreshRollups(tx, ctx.org.id, range, { sources, rows });
-    return;
-  }
-  const days = new Map<string, number>();
-  for (const t of touched) days.set(dayOf(t, ctx.org.timeZone), t);
-  for (const instant of days.values()) {
-    await refreshRollups(tx, ctx.org.id, { fromMs: instant, toMs: instant }, { sources });
-  }
+  const none = noRowEvents(ctx.org.timeZone);
+  const rows = { before: before?.events ?? none, after: after?.events ?? none };
+  await refreshRollups(tx, ctx.org.id, range, { sources: sourcesOfTable(table), rows });
 }
