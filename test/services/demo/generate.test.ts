@@ -584,6 +584,20 @@ describe.each(dialects)('demo org generator on %s', (dialect) => {
     ]);
   });
 
+  it('leaves PostgreSQL with statistics of the tables it loaded, and SQLite without', async () => {
+    if (dialect === 'postgres') {
+      const analyzed = await rows<{ relname: string }>(
+        db,
+        sql`select relname from pg_stat_user_tables
+          where relname in ('deal', 'activity', 'lead') and last_analyze is not null order by 1`,
+      );
+      expect(analyzed.map((r) => r.relname)).toEqual(['activity', 'deal', 'lead']);
+    } else {
+      // SQLite's plans are written for a database without statistics (the `+org_id` of metric-sql.ts)
+      expect(await rows(db, sql`select name from sqlite_master where name = 'sqlite_stat1'`)).toEqual([]);
+    }
+  });
+
   it('leaves every index, key and id sequence as the migrations made them', async () => {
     const fresh = await freshStore(dialect);
     try {
