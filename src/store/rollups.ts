@@ -223,8 +223,11 @@ async function rebuildDays(
     const daily = rollupTable(spec.source, k, 'day');
     // Dimension tables are indexed (org, dim, day): naming the dimensions lets a few days be found directly.
     const dims = dimsOf(spec, k);
-    // A range refresh changes the months by what it changes in its days: their sums before, then after.
-    const before = bounds ? await readDaySums(tx, orgId, spec, k, days) : null;
+    // A short range changes the months by what it changes in its days: their sums before, then after.
+    const before =
+      bounds && days.last - days.first < DIFFERENTIAL_DAYS
+        ? await readDaySums(tx, orgId, spec, k, days)
+        : null;
     if (bounds) {
       await sql`delete from ${sql.table(daily)} where org_id = ${org}${dims}
         and local_day >= ${sql.lit(days.first)} and local_day <= ${sql.lit(days.last)}`.execute(tx);
@@ -250,6 +253,15 @@ async function rebuildDays(
     else await rebuildMonths(tx, orgId, spec, k, days);
   }
 }
+
+/**
+ * Up to this many days, a range refresh updates the months by the change of
+ * its days (at scale 240, one day of every source: 11 s rebuilding the
+ * months, 2 s this way); beyond, it rebuilds them in SQL, which reads each
+ * daily row once instead of twice into memory (a year of activities and
+ * deals at scale 24: 7.2 s and 531 MB against 7.9 s and 588 MB).
+ */
+const DIFFERENTIAL_DAYS = 31;
 
 /** The columns that key a rollup row besides its org and day. */
 const keyColumnsOf = (k: 'owner' | 'dim') =>
