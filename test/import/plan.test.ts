@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Org } from '../../src/core/org.ts';
-import { defaultOrgSettings } from '../../src/core/org.ts';
 import { ENTITIES } from '../../src/import/entities.ts';
 import { parseMapping } from '../../src/import/mapping.ts';
 import { buildPlan } from '../../src/import/plan.ts';
 import { detectPreset, PRESETS } from '../../src/import/presets/index.ts';
 import { describeProblem, RowReader } from '../../src/import/rows.ts';
-
-const org: Org = {
-  id: 1,
-  name: 'Acme',
-  slug: 'acme',
-  currency: 'USD',
-  timeZone: 'Asia/Riyadh',
-  fiscalYearStartMonth: 1,
-  weekStart: 0,
-  workingDays: [0, 1, 2, 3, 4],
-  settings: defaultOrgSettings,
-};
+import { org } from './org.ts';
 
 describe('mapping file', () => {
   it('names the key that is wrong', () => {

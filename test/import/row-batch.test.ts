@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Org } from '../../src/core/org.ts';
-import { defaultOrgSettings } from '../../src/core/org.ts';
 import { CsvParser, type CsvRecord } from '../../src/import/csv.ts';
 import { ENTITIES, type EntityName } from '../../src/import/entities.ts';
 import { buildPlan } from '../../src/import/plan.ts';
 import { packRows, unpackRows } from '../../src/import/row-batch.ts';
 import { type ParsedRow, RowReader } from '../../src/import/rows.ts';
-
-const org: Org = {
-  id: 1,
-  name: 'Acme',
-  slug: 'acme',
-  currency: 'USD',
-  timeZone: 'Asia/Riyadh',
-  fiscalYearStartMonth: 1,
-  weekStart: 0,
-  workingDays: [0, 1, 2, 3, 4],
-  settings: defaultOrgSettings,
-};
+import { org } from './org.ts';
 
 /** The rows of `text` as RowReader reads them, with the records they came from. */
 function read(entity: EntityName, text: string) {

@@ -1,23 +1,10 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Org } from '../../src/core/org.ts';
-import { defaultOrgSettings } from '../../src/core/org.ts';
 import { ENTITIES } from '../../src/import/entities.ts';
 import { buildPlan } from '../../src/import/plan.ts';
 import { RowSource } from '../../src/import/row-source.ts';
 import { type ParsedRow, RowReader } from '../../src/import/rows.ts';
-
-const org: Org = {
-  id: 1,
-  name: 'Acme',
-  slug: 'acme',
-  currency: 'USD',
-  timeZone: 'Asia/Riyadh',
-  fiscalYearStartMonth: 1,
-  weekStart: 0,
-  workingDays: [0, 1, 2, 3, 4],
-  settings: defaultOrgSettings,
-};
+import { org } from './org.ts';
 
 /** A deals file with the quirks of real exports, and a bad row every so often. */
 function dealsFile(rows: number): string {
